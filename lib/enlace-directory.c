@@ -1,0 +1,412 @@
+/* enlace-directory.c — connect, bind, and search an enlace directory. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include <ldap_schema.h>
+
+#include "enlace-autocleanups.h"
+#include "enlace-directory.h"
+#include "enlace-error.h"
+
+/* Entries per page of a paged search (RFC 2696). */
+#define PAGE_SIZE 1000
+/* Seconds to wait for a TCP connection; a dead server must not hang a tool. */
+#define NETWORK_TIMEOUT 10
+
+struct _EnlaceDirectory {
+  LDAP *ld;
+  char *uri;
+  char *base;
+};
+
+/**
+ * enlace_directory_connect:
+ * @uri: an ldap://, ldaps:// or ldapi:// URL
+ * @base: the directory's base DN
+ * @bind_dn: (nullable): DN for a simple bind; with %NULL, an ldapi://
+ *   connection binds with SASL EXTERNAL (the local owner) and any other is
+ *   anonymous
+ * @password: (nullable): the password for @bind_dn
+ *
+ * Connects and binds, so an unreachable server or a wrong password shows
+ * here and not in the first search.
+ *
+ * Returns: (transfer full): the connection, or %NULL with
+ * %ENLACE_ERROR_UNREACHABLE or %ENLACE_ERROR_PERMISSION.
+ */
+EnlaceDirectory *
+enlace_directory_connect (const char *uri, const char *base, const char *bind_dn,
+                          const char *password, GError **error)
+{
+  g_autoptr(EnlaceLdap) ld = NULL;
+  int version = LDAP_VERSION3;
+  struct timeval timeout = { NETWORK_TIMEOUT, 0 };
+  int rc;
+
+  rc = ldap_initialize (&ld, uri);
+  if (rc != LDAP_SUCCESS)
+    {
+      enlace_set_ldap_error (error, rc, NULL, "cannot use uri '%s'", uri);
+      return NULL;
+    }
+  ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
+  ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+  ldap_set_option (ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+
+  if (bind_dn != NULL)
+    {
+      struct berval cred = { password ? strlen (password) : 0, (char *) password };
+      rc = ldap_sasl_bind_s (ld, bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+    }
+  else if (g_str_has_prefix (uri, "ldapi:"))
+    {
+      /* An empty initial response (no authzid) completes EXTERNAL in one
+       * round trip; with none at all the server asks for it. */
+      struct berval empty = { 0, (char *) "" };
+      rc = ldap_sasl_bind_s (ld, NULL, "EXTERNAL", &empty, NULL, NULL, NULL);
+    }
+  else
+    {
+      /* Anonymous: a root DSE read proves the server is there. */
+      LDAPMessage *res = NULL;
+      char *no_attrs[] = { LDAP_NO_ATTRS, NULL };
+      rc = ldap_search_ext_s (ld, "", LDAP_SCOPE_BASE, "(objectClass=*)", no_attrs, 0, NULL,
+                              NULL, &timeout, 1, &res);
+      ldap_msgfree (res);
+    }
+
+  if (rc != LDAP_SUCCESS)
+    {
+      if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT)
+        enlace_set_ldap_error (error, rc, NULL,
+                               "cannot reach the directory at %s (is it running? "
+                               "'enlace-local status' tells for the local one)",
+                               uri);
+      else
+        enlace_set_ldap_error (error, rc, NULL, "cannot bind to %s as %s", uri,
+                               bind_dn ? bind_dn : "the local owner (SASL EXTERNAL)");
+      return NULL;
+    }
+
+  EnlaceDirectory *dir = g_new0 (EnlaceDirectory, 1);
+  dir->ld = g_steal_pointer (&ld);
+  dir->uri = g_strdup (uri);
+  dir->base = g_strdup (base);
+  return dir;
+}
+
+/**
+ * enlace_directory_open:
+ * @config: a resolved configuration (see enlace_config_resolve())
+ *
+ * Returns: (transfer full): a bound connection to the configured directory.
+ */
+EnlaceDirectory *
+enlace_directory_open (EnlaceConfig *config, GError **error)
+{
+  g_autofree char *password = NULL;
+  const char *bind_dn = enlace_config_get (config, ENLACE_SETTING_BIND_DN);
+
+  if (bind_dn != NULL)
+    {
+      password = enlace_config_read_password (config, error);
+      if (password == NULL)
+        return NULL;
+    }
+  return enlace_directory_connect (enlace_config_get (config, ENLACE_SETTING_URI),
+                                   enlace_config_get (config, ENLACE_SETTING_BASE), bind_dn,
+                                   password, error);
+}
+
+void
+enlace_directory_free (EnlaceDirectory *dir)
+{
+  if (dir == NULL)
+    return;
+  if (dir->ld != NULL)
+    ldap_unbind_ext_s (dir->ld, NULL, NULL);
+  g_free (dir->uri);
+  g_free (dir->base);
+  g_free (dir);
+}
+
+LDAP *
+enlace_directory_get_ldap (EnlaceDirectory *dir)
+{
+  return dir->ld;
+}
+
+const char *
+enlace_directory_get_uri (EnlaceDirectory *dir)
+{
+  return dir->uri;
+}
+
+const char *
+enlace_directory_get_base (EnlaceDirectory *dir)
+{
+  return dir->base;
+}
+
+/**
+ * enlace_directory_whoami:
+ *
+ * Returns: (transfer full): the authorization identity the server sees
+ * (RFC 4532), "" when anonymous.
+ */
+char *
+enlace_directory_whoami (EnlaceDirectory *dir, GError **error)
+{
+  struct berval *authzid = NULL;
+  int rc = ldap_whoami_s (dir->ld, &authzid, NULL, NULL);
+  if (rc != LDAP_SUCCESS)
+    {
+      enlace_set_ldap_error (error, rc, NULL, "asking %s who we are", dir->uri);
+      return NULL;
+    }
+  char *out = g_strndup (authzid ? authzid->bv_val : "", authzid ? authzid->bv_len : 0);
+  if (authzid != NULL)
+    ber_bvfree (authzid);
+  return out;
+}
+
+static char *
+diagnostic_of (LDAP *ld)
+{
+  char *msg = NULL;
+  ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg);
+  char *out = g_strdup (msg);
+  ldap_memfree (msg);
+  return out;
+}
+
+/**
+ * enlace_directory_search:
+ * @base: search base DN
+ * @scope: LDAP_SCOPE_BASE, _ONELEVEL or _SUBTREE
+ * @filter: an RFC 4515 filter; build it with enlace_filter_printf()
+ * @attrs: (nullable): attributes to return; %NULL for all user attributes
+ * @func: called for every entry as it arrives
+ *
+ * Searches with the paged-results control (RFC 2696), so memory stays flat
+ * and a server size limit does not truncate the answer. A missing @base is
+ * %ENLACE_ERROR_NOT_FOUND.
+ */
+gboolean
+enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, const char *filter,
+                         const char *const *attrs, EnlaceEntryFunc func, gpointer user_data,
+                         GError **error)
+{
+  struct berval cookie = { 0, NULL };
+  gboolean more = TRUE;
+
+  while (more)
+    {
+      g_autoptr(EnlaceLdapControl) page = NULL;
+      LDAPControl *server_controls[2] = { NULL, NULL };
+      int msgid = 0;
+      int rc;
+
+      rc = ldap_create_page_control (dir->ld, PAGE_SIZE, &cookie, 0, &page);
+      ber_memfree (cookie.bv_val);
+      cookie.bv_val = NULL;
+      cookie.bv_len = 0;
+      if (rc != LDAP_SUCCESS)
+        return enlace_set_ldap_error (error, rc, NULL, "searching %s", base);
+      server_controls[0] = page;
+
+      rc = ldap_search_ext (dir->ld, base, scope, filter, (char **) attrs, 0, server_controls,
+                            NULL, NULL, LDAP_NO_LIMIT, &msgid);
+      if (rc != LDAP_SUCCESS)
+        return enlace_set_ldap_error (error, rc, NULL, "searching %s for %s", base, filter);
+
+      more = FALSE;
+      for (;;)
+        {
+          g_autoptr(EnlaceLdapMessage) msg = NULL;
+          rc = ldap_result (dir->ld, msgid, LDAP_MSG_ONE, NULL, &msg);
+          if (rc <= 0)
+            {
+              int err = LDAP_SERVER_DOWN;
+              ldap_get_option (dir->ld, LDAP_OPT_RESULT_CODE, &err);
+              return enlace_set_ldap_error (error, err, NULL, "searching %s", base);
+            }
+          if (rc == LDAP_RES_SEARCH_ENTRY)
+            {
+              if (!func (dir, msg, user_data, error))
+                {
+                  ldap_abandon_ext (dir->ld, msgid, NULL, NULL);
+                  return FALSE;
+                }
+              continue;
+            }
+          if (rc == LDAP_RES_SEARCH_REFERENCE)
+            continue;
+
+          /* LDAP_RES_SEARCH_RESULT: the end of this page. */
+          int result = LDAP_SUCCESS;
+          char *diag = NULL;
+          LDAPControl **controls = NULL;
+          rc = ldap_parse_result (dir->ld, msg, &result, NULL, &diag, NULL, &controls, 0);
+          g_autoptr(EnlaceLdapString) diag_owned = diag;
+          g_autoptr(EnlaceLdapControls) controls_owned = controls;
+          if (rc != LDAP_SUCCESS)
+            return enlace_set_ldap_error (error, rc, NULL, "searching %s", base);
+          if (result != LDAP_SUCCESS)
+            return enlace_set_ldap_error (error, result, diag, "searching %s for %s", base,
+                                          filter);
+          LDAPControl *response = ldap_control_find (LDAP_CONTROL_PAGEDRESULTS, controls, NULL);
+          if (response != NULL)
+            {
+              ber_int_t estimate = 0;
+              struct berval next = { 0, NULL };
+              if (ldap_parse_pageresponse_control (dir->ld, response, &estimate, &next)
+                      == LDAP_SUCCESS
+                  && next.bv_len > 0)
+                {
+                  cookie = next;
+                  more = TRUE;
+                }
+              else
+                ber_memfree (next.bv_val);
+            }
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_directory_get_entry:
+ * @dn: the entry's DN
+ * @attrs: (nullable): attributes to return
+ *
+ * Returns: (transfer full): the search result chain holding the entry
+ * (free with ldap_msgfree(); ldap_first_entry() gives the entry), or %NULL
+ * with %ENLACE_ERROR_NOT_FOUND when there is no such entry.
+ */
+LDAPMessage *
+enlace_directory_get_entry (EnlaceDirectory *dir, const char *dn, const char *const *attrs,
+                            GError **error)
+{
+  g_autoptr(EnlaceLdapMessage) res = NULL;
+  int rc = ldap_search_ext_s (dir->ld, dn, LDAP_SCOPE_BASE, "(objectClass=*)", (char **) attrs,
+                              0, NULL, NULL, NULL, 1, &res);
+  if (rc == LDAP_SUCCESS && ldap_first_entry (dir->ld, res) != NULL)
+    return g_steal_pointer (&res);
+  if (rc == LDAP_SUCCESS)
+    rc = LDAP_NO_SUCH_OBJECT;
+  g_autofree char *diag = diagnostic_of (dir->ld);
+  enlace_set_ldap_error (error, rc, rc == LDAP_NO_SUCH_OBJECT ? NULL : diag, "reading %s", dn);
+  return NULL;
+}
+
+/**
+ * enlace_directory_schema_version:
+ *
+ * Reads the server's subschema and finds the enlaceDirectory object class,
+ * whose description carries "enlace schema version N".
+ *
+ * Returns: N, or 0 when the server has no enlace schema; -1 with an error
+ * when the subschema cannot be read.
+ */
+int
+enlace_directory_schema_version (EnlaceDirectory *dir, GError **error)
+{
+  const char *subschema_attrs[] = { "subschemaSubentry", NULL };
+  const char *oc_attrs[] = { "objectClasses", NULL };
+  g_autoptr(EnlaceLdapMessage) dse = enlace_directory_get_entry (dir, "", subschema_attrs, error);
+  if (dse == NULL)
+    return -1;
+
+  g_autoptr(EnlaceBervalArray) where = ldap_get_values_len (dir->ld, ldap_first_entry (dir->ld, dse),
+                                                            "subschemaSubentry");
+  g_autofree char *subschema_dn = g_strndup (where && where[0] ? where[0]->bv_val : "cn=Subschema",
+                                             where && where[0] ? where[0]->bv_len : 12);
+  g_autoptr(EnlaceLdapMessage) res = enlace_directory_get_entry (dir, subschema_dn, oc_attrs, error);
+  if (res == NULL)
+    return -1;
+
+  g_autoptr(EnlaceBervalArray) classes = ldap_get_values_len (dir->ld, ldap_first_entry (dir->ld, res),
+                                                              "objectClasses");
+  for (int i = 0; classes != NULL && classes[i] != NULL; i++)
+    {
+      int code = 0;
+      const char *errp = NULL;
+      g_autofree char *text = g_strndup (classes[i]->bv_val, classes[i]->bv_len);
+      LDAPObjectClass *oc = ldap_str2objectclass (text, &code, &errp, LDAP_SCHEMA_ALLOW_ALL);
+      if (oc == NULL)
+        continue;
+      int version = 0;
+      gboolean ours = FALSE;
+      for (int n = 0; oc->oc_names != NULL && oc->oc_names[n] != NULL; n++)
+        if (g_ascii_strcasecmp (oc->oc_names[n], "enlaceDirectory") == 0)
+          ours = TRUE;
+      if (ours && oc->oc_desc != NULL)
+        {
+          const char *v = strstr (oc->oc_desc, "schema version ");
+          if (v != NULL)
+            version = (int) g_ascii_strtoll (v + strlen ("schema version "), NULL, 10);
+        }
+      ldap_objectclass_free (oc);
+      if (ours)
+        return version;
+    }
+  return 0;
+}
+
+/**
+ * enlace_filter_escape:
+ * @value: a value to put inside a search filter
+ *
+ * Escapes per RFC 4515 with libldap's ldap_bv2escaped_filter_value().
+ *
+ * Returns: (transfer full): the escaped value.
+ */
+char *
+enlace_filter_escape (const char *value)
+{
+  struct berval in = { strlen (value), (char *) value };
+  struct berval out = { 0, NULL };
+  if (ldap_bv2escaped_filter_value (&in, &out) != 0)
+    g_error ("out of memory escaping a filter value");
+  char *escaped = g_strndup (out.bv_val, out.bv_len);
+  ber_memfree (out.bv_val);
+  return escaped;
+}
+
+/**
+ * enlace_filter_printf:
+ * @format: a filter with %s where values go (only %s is allowed)
+ *
+ * Builds a filter, escaping every %s argument with enlace_filter_escape();
+ * the one way enlace pastes values into filters.
+ *
+ * Returns: (transfer full): the filter.
+ */
+char *
+enlace_filter_printf (const char *format, ...)
+{
+  GString *out = g_string_new (NULL);
+  va_list args;
+  va_start (args, format);
+  for (const char *p = format; *p != '\0'; p++)
+    {
+      if (p[0] == '%' && p[1] == 's')
+        {
+          g_autofree char *escaped = enlace_filter_escape (va_arg (args, const char *));
+          g_string_append (out, escaped);
+          p++;
+        }
+      else
+        {
+          if (p[0] == '%')
+            g_critical ("enlace_filter_printf: only %%s is supported in '%s'", format);
+          g_string_append_c (out, *p);
+        }
+    }
+  va_end (args);
+  return g_string_free (out, FALSE);
+}

@@ -1,0 +1,39 @@
+/* enlace-directory.h — a connection to an enlace directory. */
+#pragma once
+
+#include <glib.h>
+#include <ldap.h>
+
+#include "enlace-config.h"
+
+G_BEGIN_DECLS
+
+typedef struct _EnlaceDirectory EnlaceDirectory;
+
+EnlaceDirectory *enlace_directory_connect (const char *uri, const char *base,
+                                           const char *bind_dn, const char *password,
+                                           GError **error);
+EnlaceDirectory *enlace_directory_open (EnlaceConfig *config, GError **error);
+void enlace_directory_free (EnlaceDirectory *dir);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlaceDirectory, enlace_directory_free)
+
+LDAP *enlace_directory_get_ldap (EnlaceDirectory *dir);
+const char *enlace_directory_get_uri (EnlaceDirectory *dir);
+const char *enlace_directory_get_base (EnlaceDirectory *dir);
+char *enlace_directory_whoami (EnlaceDirectory *dir, GError **error);
+
+/* Called once per entry of a search; return FALSE with @error set to stop. */
+typedef gboolean (*EnlaceEntryFunc) (EnlaceDirectory *dir, LDAPMessage *entry,
+                                     gpointer user_data, GError **error);
+
+gboolean enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope,
+                                  const char *filter, const char *const *attrs,
+                                  EnlaceEntryFunc func, gpointer user_data, GError **error);
+LDAPMessage *enlace_directory_get_entry (EnlaceDirectory *dir, const char *dn,
+                                         const char *const *attrs, GError **error);
+int enlace_directory_schema_version (EnlaceDirectory *dir, GError **error);
+
+char *enlace_filter_escape (const char *value);
+char *enlace_filter_printf (const char *format, ...);
+
+G_END_DECLS

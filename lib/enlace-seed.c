@@ -1,0 +1,255 @@
+/* enlace-seed.c — make the directory hold what a seed LDIF file says.
+ *
+ * Each entry of the file is added when missing; when present, only the
+ * attributes whose values differ from the file are replaced, and an entry
+ * that already matches is not written at all. So a second run writes
+ * nothing, and a release that improves a label updates just that label.
+ * Attributes the file does not mention (added by people since) are kept. */
+#include "config.h"
+
+#include <string.h>
+
+#include "enlace-autocleanups.h"
+#include "enlace-error.h"
+#include "enlace-ldif.h"
+#include "enlace-seed.h"
+
+/* DN-valued attributes of the seeds, rebased with the entries' DNs. */
+static const char *const dn_attrs[] = {
+  "member", "enlaceInstitution", "enlaceSuccessor", "enlacePredecessor",
+  "enlaceDesignatedBy", "enlaceAuthorizedBy", "enlaceRetiredBy", NULL,
+};
+
+static gboolean
+is_dn_attr (const char *attr)
+{
+  for (int i = 0; dn_attrs[i] != NULL; i++)
+    if (g_ascii_strcasecmp (attr, dn_attrs[i]) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* "c=GT,o=enlace" -> "c=GT,<base>"; NULL when @dn is not under the seed base. */
+static char *
+rebase (const char *dn, const char *base)
+{
+  gsize len = strlen (dn), suffix = strlen (ENLACE_SEED_BASE);
+  if (g_ascii_strcasecmp (dn, ENLACE_SEED_BASE) == 0)
+    return g_strdup (base);
+  if (len > suffix + 1 && dn[len - suffix - 1] == ','
+      && g_ascii_strcasecmp (dn + len - suffix, ENLACE_SEED_BASE) == 0)
+    return g_strdup_printf ("%.*s,%s", (int) (len - suffix - 1), dn, base);
+  return NULL;
+}
+
+/* The values of @mod, rebased if they are DNs. */
+static GPtrArray *
+wanted_values (LDAPMod *mod, const char *base)
+{
+  GPtrArray *values = g_ptr_array_new_with_free_func ((GDestroyNotify) ber_bvfree);
+  gboolean dn_valued = is_dn_attr (mod->mod_type);
+  for (int i = 0; mod->mod_bvalues[i] != NULL; i++)
+    {
+      struct berval *bv = mod->mod_bvalues[i];
+      g_autofree char *moved = dn_valued ? rebase (bv->bv_val, base) : NULL;
+      struct berval src = moved ? (struct berval){ strlen (moved), moved } : *bv;
+      g_ptr_array_add (values, ber_dupbv (NULL, &src));
+    }
+  return values;
+}
+
+static gboolean
+same_values (GPtrArray *wanted, struct berval **have)
+{
+  guint n_have = 0;
+  while (have != NULL && have[n_have] != NULL)
+    n_have++;
+  if (n_have != wanted->len)
+    return FALSE;
+  for (guint i = 0; i < wanted->len; i++)
+    {
+      struct berval *w = wanted->pdata[i];
+      gboolean found = FALSE;
+      for (guint j = 0; j < n_have && !found; j++)
+        found = have[j]->bv_len == w->bv_len && memcmp (have[j]->bv_val, w->bv_val, w->bv_len) == 0;
+      if (!found)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The values the entry holds for exactly @attr (options included). */
+static struct berval **
+entry_values (LDAP *ld, LDAPMessage *entry, const char *attr)
+{
+  BerElement *ber = NULL;
+  struct berval **found = NULL;
+  for (char *a = ldap_first_attribute (ld, entry, &ber); a != NULL;
+       a = ldap_next_attribute (ld, entry, ber))
+    {
+      if (found == NULL && g_ascii_strcasecmp (a, attr) == 0)
+        found = ldap_get_values_len (ld, entry, a);
+      ldap_memfree (a);
+    }
+  ber_free (ber, 0);
+  return found;
+}
+
+static void
+free_mods (LDAPMod **mods)
+{
+  for (int i = 0; mods[i] != NULL; i++)
+    {
+      g_free (mods[i]->mod_type);
+      ber_bvecfree (mods[i]->mod_bvalues);
+      g_free (mods[i]);
+    }
+  g_free (mods);
+}
+
+static LDAPMod *
+make_mod (int op, const char *attr, GPtrArray *values)
+{
+  LDAPMod *mod = g_new0 (LDAPMod, 1);
+  mod->mod_op = op | LDAP_MOD_BVALUES;
+  mod->mod_type = g_strdup (attr);
+  mod->mod_bvalues = ber_memcalloc (values->len + 1, sizeof (struct berval *));
+  for (guint i = 0; i < values->len; i++)
+    mod->mod_bvalues[i] = ber_dupbv (NULL, values->pdata[i]);
+  return mod;
+}
+
+/* The seed file's root entry names itself o=enlace; a directory with
+ * another base keeps its own root entry, which init must not rewrite. */
+static gboolean
+is_root (const char *seed_dn)
+{
+  return g_ascii_strcasecmp (seed_dn, ENLACE_SEED_BASE) == 0;
+}
+
+static gboolean
+apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gboolean dry_run,
+             EnlaceSeedStats *stats, GError **error)
+{
+  LDAP *ld = enlace_directory_get_ldap (dir);
+  const char *base = enlace_directory_get_base (dir);
+  g_autofree char *dn = rebase (seed_dn, base);
+  gboolean own_root = is_root (seed_dn) && g_ascii_strcasecmp (base, ENLACE_SEED_BASE) != 0;
+
+  if (dn == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   "seed entry %s is not under %s", seed_dn, ENLACE_SEED_BASE);
+      return FALSE;
+    }
+
+  g_autoptr(GPtrArray) attrs = g_ptr_array_new ();
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  for (int i = 0; seed_mods[i] != NULL; i++)
+    {
+      g_ptr_array_add (attrs, seed_mods[i]->mod_type);
+      g_ptr_array_add (wanted, wanted_values (seed_mods[i], base));
+    }
+  g_ptr_array_add (attrs, NULL);
+
+  g_autoptr(GError) lookup_error = NULL;
+  g_autoptr(EnlaceLdapMessage) res = enlace_directory_get_entry (
+      dir, dn, (const char *const *) attrs->pdata, &lookup_error);
+  if (res == NULL && !g_error_matches (lookup_error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&lookup_error));
+      return FALSE;
+    }
+
+  if (res == NULL && own_root)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
+                   "the base entry %s does not exist: create it first (enlace init "
+                   "creates only the default base, %s)", dn, ENLACE_SEED_BASE);
+      return FALSE;
+    }
+  if (own_root)
+    {
+      stats->unchanged++;
+      return TRUE;
+    }
+
+  g_autoptr(GPtrArray) mods = g_ptr_array_new ();
+  if (res == NULL)
+    {
+      for (guint i = 0; i < wanted->len; i++)
+        g_ptr_array_add (mods, make_mod (LDAP_MOD_ADD, attrs->pdata[i], wanted->pdata[i]));
+    }
+  else
+    {
+      LDAPMessage *entry = ldap_first_entry (ld, res);
+      for (guint i = 0; i < wanted->len; i++)
+        {
+          g_autoptr(EnlaceBervalArray) have = entry_values (ld, entry, attrs->pdata[i]);
+          if (!same_values (wanted->pdata[i], have))
+            g_ptr_array_add (mods, make_mod (LDAP_MOD_REPLACE, attrs->pdata[i],
+                                             wanted->pdata[i]));
+        }
+    }
+  g_ptr_array_add (mods, NULL);
+  LDAPMod **mod_array = (LDAPMod **) g_ptr_array_free (g_steal_pointer (&mods), FALSE);
+
+  int rc = LDAP_SUCCESS;
+  if (mod_array[0] == NULL)
+    stats->unchanged++;
+  else if (res == NULL)
+    {
+      if (!dry_run)
+        rc = ldap_add_ext_s (ld, dn, mod_array, NULL, NULL);
+      stats->added++;
+    }
+  else
+    {
+      if (!dry_run)
+        rc = ldap_modify_ext_s (ld, dn, mod_array, NULL, NULL);
+      stats->updated++;
+    }
+  free_mods (mod_array);
+
+  if (rc != LDAP_SUCCESS)
+    {
+      char *diag = NULL;
+      ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
+      g_autoptr(EnlaceLdapString) diag_owned = diag;
+      return enlace_set_ldap_error (error, rc, diag, "%s %s", res ? "updating" : "adding", dn);
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_seed_apply:
+ * @path: an LDIF file of entries under o=enlace (rebased to the
+ *   directory's base)
+ * @dry_run: count what would change, write nothing
+ * @stats: (out caller-allocates): added, updated and unchanged entries,
+ *   added to what it holds
+ *
+ * Makes the directory hold every entry and value of @path. Stops at the
+ * first failure, with the error naming the entry.
+ */
+gboolean
+enlace_seed_apply (EnlaceDirectory *dir, const char *path, gboolean dry_run,
+                   EnlaceSeedStats *stats, GError **error)
+{
+  g_autoptr(EnlaceLdifReader) reader = enlace_ldif_reader_open (path, error);
+  if (reader == NULL)
+    return FALSE;
+
+  const char *dn = NULL;
+  LDAPMod **mods = NULL;
+  g_autoptr(GError) local_error = NULL;
+  while (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &local_error))
+    if (!apply_entry (dir, dn, mods, dry_run, stats, error))
+      return FALSE;
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}

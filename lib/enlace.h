@@ -1,0 +1,14 @@
+/* enlace.h — libenlace: the directory of liaison officers, focal points and
+ * referral institutions of the regional networks against migrant smuggling
+ * and trafficking in persons, kept in OpenLDAP. */
+#pragma once
+
+#include "enlace-autocleanups.h"
+#include "enlace-config.h"
+#include "enlace-data.h"
+#include "enlace-directory.h"
+#include "enlace-error.h"
+#include "enlace-ldif.h"
+#include "enlace-local.h"
+#include "enlace-seed.h"
+#include "enlace-status.h"

@@ -1,0 +1,215 @@
+/* enlace-command.c — dispatch and the options every command shares.
+ *
+ * Errors are printed here and nowhere else: builtins return FALSE with a
+ * GError, and its code is the exit code. */
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "enlace-command.h"
+
+static const char exit_codes_help[] =
+    N_("Exit status:\n"
+       "  0  success\n"
+       "  1  nothing found\n"
+       "  2  bad usage or invalid input\n"
+       "  3  directory unreachable\n"
+       "  4  permission denied\n"
+       "  5  conflict (already exists, or changed meanwhile)\n"
+       "  6  any other failure (server or system)\n");
+
+/* Global options; update docs/enlace.1 and the completion when they change. */
+static char *opt_uri;
+static char *opt_base;
+static char *opt_bind_dn;
+static char *opt_password_file;
+static char *opt_config;
+static char *opt_dir;
+static gboolean opt_verbose;
+
+static GOptionEntry directory_entries[] = {
+  { "uri", 'H', 0, G_OPTION_ARG_STRING, &opt_uri, N_("LDAP URL of the directory"), "URI" },
+  { "base", 'b', 0, G_OPTION_ARG_STRING, &opt_base, N_("base DN of the directory"), "DN" },
+  { "bind-dn", 'D', 0, G_OPTION_ARG_STRING, &opt_bind_dn, N_("DN to bind as"), "DN" },
+  { "password-file", 'y', 0, G_OPTION_ARG_FILENAME, &opt_password_file,
+    N_("read the bind password from FILE"), "FILE" },
+  { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
+    N_("config file (default: $XDG_CONFIG_HOME/enlace/enlace.conf)"), "FILE" },
+  { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("say more"), NULL },
+  { NULL }
+};
+
+static GOptionEntry local_entries[] = {
+  { "dir", 'd', 0, G_OPTION_ARG_FILENAME, &opt_dir,
+    N_("instance directory (default: $XDG_STATE_HOME/enlace)"), "DIR" },
+  { NULL }
+};
+
+/**
+ * enlace_option_context_parse:
+ * @entries: (nullable): the command's own options
+ *
+ * Parses the command's options together with the global ones, then opens
+ * what the command's flags say it needs: the directory connection, or the
+ * local instance. Stray positional arguments are left in @argv.
+ */
+gboolean
+enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entries, int *argc,
+                             char ***argv, EnlaceInvocation *invocation, GError **error)
+{
+  EnlaceCommandFlags flags = invocation->command->flags;
+  g_autofree char *summary = g_strdup (_(invocation->command->summary));
+
+  g_option_context_set_summary (context, summary);
+  g_option_context_set_description (context, _(exit_codes_help));
+  g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
+  if (entries != NULL)
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+
+  if (flags & ENLACE_COMMAND_LOCAL)
+    g_option_context_add_main_entries (context, local_entries, GETTEXT_PACKAGE);
+  else if (!(flags & ENLACE_COMMAND_NO_DIRECTORY))
+    {
+      GOptionGroup *group = g_option_group_new ("directory", _("Directory options:"),
+                                                _("Show the directory options"), NULL, NULL);
+      g_option_group_add_entries (group, directory_entries);
+      g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+      g_option_context_add_group (context, group);
+    }
+
+  g_autoptr(GError) parse_error = NULL;
+  if (!g_option_context_parse (context, argc, argv, &parse_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s (try '%s %s --help')",
+                   parse_error->message, invocation->prog, invocation->command->name);
+      return FALSE;
+    }
+  invocation->verbose = opt_verbose;
+
+  if (flags & ENLACE_COMMAND_LOCAL)
+    {
+      invocation->local = enlace_local_new (opt_dir, error);
+      return invocation->local != NULL;
+    }
+  if (flags & ENLACE_COMMAND_NO_DIRECTORY)
+    return TRUE;
+
+  invocation->config = enlace_config_new ();
+  enlace_config_set (invocation->config, ENLACE_SETTING_URI, opt_uri, ENLACE_CONFIG_SOURCE_FLAG);
+  enlace_config_set (invocation->config, ENLACE_SETTING_BASE, opt_base,
+                     ENLACE_CONFIG_SOURCE_FLAG);
+  enlace_config_set (invocation->config, ENLACE_SETTING_BIND_DN, opt_bind_dn,
+                     ENLACE_CONFIG_SOURCE_FLAG);
+  enlace_config_set (invocation->config, ENLACE_SETTING_PASSWORD_FILE, opt_password_file,
+                     ENLACE_CONFIG_SOURCE_FLAG);
+  if (!enlace_config_resolve (invocation->config, opt_config, error))
+    return FALSE;
+  invocation->directory = enlace_directory_open (invocation->config, error);
+  return invocation->directory != NULL;
+}
+
+static void
+print_usage (FILE *out, const char *prog, const char *description, const EnlaceCommand *commands)
+{
+  fprintf (out, _("Usage: %s COMMAND [OPTION...]\n\n%s\n\nCommands:\n"), prog, _(description));
+  for (const EnlaceCommand *c = commands; c->name != NULL; c++)
+    if (!(c->flags & ENLACE_COMMAND_HIDDEN))
+      fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
+  fprintf (out, _("\n'%s COMMAND --help' tells about one command; 'man %s' about all.\n\n%s"),
+           prog, prog, _(exit_codes_help));
+}
+
+static void
+clear_invocation (EnlaceInvocation *invocation)
+{
+  g_clear_pointer (&invocation->directory, enlace_directory_free);
+  g_clear_pointer (&invocation->config, enlace_config_free);
+  g_clear_pointer (&invocation->local, enlace_local_free);
+  g_clear_pointer (&opt_uri, g_free);
+  g_clear_pointer (&opt_base, g_free);
+  g_clear_pointer (&opt_bind_dn, g_free);
+  g_clear_pointer (&opt_password_file, g_free);
+  g_clear_pointer (&opt_config, g_free);
+  g_clear_pointer (&opt_dir, g_free);
+}
+
+/**
+ * enlace_command_main:
+ * @commands: the command table, ended by an entry with a %NULL name
+ *
+ * Runs the command named by argv[1]; the program's main() is just this.
+ *
+ * Returns: the exit code.
+ */
+int
+enlace_command_main (const char *prog, const char *description, const EnlaceCommand *commands,
+                     int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, ENLACE_LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  if (argc < 2)
+    {
+      print_usage (stderr, prog, description, commands);
+      return ENLACE_ERROR_INVALID;
+    }
+  const char *name = argv[1];
+  if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
+    {
+      print_usage (stdout, prog, description, commands);
+      return 0;
+    }
+  if (g_str_equal (name, "--version"))
+    {
+      printf ("%s %s\n", prog, PACKAGE_VERSION);
+      return 0;
+    }
+
+  const EnlaceCommand *command = NULL;
+  for (const EnlaceCommand *c = commands; c->name != NULL && command == NULL; c++)
+    if (g_str_equal (c->name, name))
+      command = c;
+  if (command == NULL)
+    {
+      fprintf (stderr, _("%s: error: unknown command '%s' (see '%s --help')\n"), prog, name,
+               prog);
+      return ENLACE_ERROR_INVALID;
+    }
+
+  /* The command sees "enlace init" as its argv[0], so its --help reads well. */
+  g_autofree char *command_argv0 = g_strdup_printf ("%s %s", prog, command->name);
+  argv[1] = command_argv0;
+  g_set_prgname (command_argv0);
+  EnlaceInvocation invocation = { .prog = prog, .command = command };
+  g_autoptr(GError) error = NULL;
+  gboolean ok = command->fn (argc - 1, argv + 1, &invocation, &error);
+  clear_invocation (&invocation);
+  if (!ok)
+    {
+      g_assert (error != NULL);
+      fprintf (stderr, _("%s: error: %s\n"), prog, error->message);
+      return enlace_error_exit_code (error);
+    }
+  return 0;
+}
+
+/**
+ * enlace_command_no_arguments:
+ *
+ * Fails with %ENLACE_ERROR_INVALID when positional arguments remain after
+ * option parsing, for commands that take none.
+ */
+gboolean
+enlace_command_no_arguments (int argc, char **argv, EnlaceInvocation *invocation,
+                             GError **error)
+{
+  if (argc <= 1)
+    return TRUE;
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+               _("unexpected argument '%s' (try '%s %s --help')"), argv[1], invocation->prog,
+               invocation->command->name);
+  return FALSE;
+}

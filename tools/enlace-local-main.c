@@ -1,0 +1,26 @@
+/* enlace-local — run a private slapd for enlace, without root. */
+#include "config.h"
+
+#include "enlace-local-builtins.h"
+
+#define LOCAL (ENLACE_COMMAND_NO_DIRECTORY | ENLACE_COMMAND_LOCAL)
+
+static const EnlaceCommand commands[] = {
+  { "start", LOCAL, enlace_builtin_local_start,
+    N_("Create (the first time) and start the local directory server") },
+  { "stop", LOCAL, enlace_builtin_local_stop, N_("Stop the local directory server") },
+  { "status", LOCAL, enlace_builtin_local_status,
+    N_("Say whether the local directory server runs, and where") },
+  { "env", LOCAL, enlace_builtin_local_env,
+    N_("Print the shell lines that point enlace at the local server") },
+  { NULL }
+};
+
+int
+main (int argc, char **argv)
+{
+  return enlace_command_main ("enlace-local",
+                              N_("Run a private OpenLDAP server (slapd) holding an enlace "
+                                 "directory, in a directory of your own; no root needed."),
+                              commands, argc, argv);
+}
