@@ -372,7 +372,8 @@ enlace_filter_escape (const char *value)
   struct berval out = { 0, NULL };
   if (ldap_bv2escaped_filter_value (&in, &out) != 0)
     g_error ("out of memory escaping a filter value");
-  char *escaped = g_strndup (out.bv_val, out.bv_len);
+  /* An empty value comes back as no buffer at all. */
+  char *escaped = out.bv_val ? g_strndup (out.bv_val, out.bv_len) : g_strdup ("");
   ber_memfree (out.bv_val);
   return escaped;
 }

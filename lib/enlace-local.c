@@ -246,6 +246,23 @@ append_schema_include (GString *ldif, const char *name)
   g_string_append_printf (ldif, "include: %s\n\n", uri ? uri : path);
 }
 
+/* An slapo-unique URI, escaped by libldap (a base may hold spaces). */
+static char *
+unique_uri (const char *base, const char *attr, const char *filter)
+{
+  char *attrs[] = { (char *) attr, NULL };
+  LDAPURLDesc desc = { 0 };
+  desc.lud_scheme = (char *) "ldap";
+  desc.lud_dn = (char *) base;
+  desc.lud_attrs = attrs;
+  desc.lud_scope = LDAP_SCOPE_SUBTREE;
+  desc.lud_filter = (char *) filter;
+  char *uri = ldap_url_desc2str (&desc);
+  char *out = g_strdup (uri);
+  ldap_memfree (uri);
+  return out;
+}
+
 /* The cn=config tree, as LDIF for slapadd -n0. Values go through the LDIF
  * writer so odd paths are base64-encoded, not pasted. */
 static GString *
@@ -258,10 +275,10 @@ build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
   g_autofree char *argsfile = path_in (local, "slapd.args");
   g_autofree char *data = path_in (local, "data");
   g_autofree char *accesslog = path_in (local, "accesslog");
-  g_autofree char *unique_id = g_strdup_printf ("ldap:///%s?enlaceId?sub", local->base);
-  g_autofree char *unique_mail = g_strdup_printf (
-      "ldap:///%s?mail?sub?(&(objectClass=enlaceLiaison)(!(enlaceStatus=retired)))",
-      local->base);
+  g_autofree char *unique_id = unique_uri (local->base, "enlaceId", NULL);
+  /* A retired liaison's mailbox may pass to the successor. */
+  g_autofree char *unique_mail = unique_uri (
+      local->base, "mail", "(&(objectClass=enlaceLiaison)(!(enlaceStatus=retired)))");
   GString *ldif = g_string_new ("# cn=config for an enlace-local instance; "
                                 "made once by enlace-local start.\n");
 

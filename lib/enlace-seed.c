@@ -119,8 +119,26 @@ make_mod (int op, const char *attr, GPtrArray *values)
   return mod;
 }
 
-/* The seed file's root entry names itself o=enlace; a directory with
- * another base keeps its own root entry, which init must not rewrite. */
+/* The seed file's root entry names itself o=enlace. A directory with
+ * another base keeps its own root entry when it has one; when it has none,
+ * init creates it only if its RDN is o=<value>, which the entry's "o"
+ * attribute must then hold. Returns that value, or NULL. */
+static char *
+base_o_value (const char *base)
+{
+  LDAPDN dn = NULL;
+  char *value = NULL;
+  if (ldap_str2dn (base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || dn == NULL)
+    return NULL;
+  LDAPRDN rdn = dn[0];
+  if (rdn != NULL && rdn[0] != NULL && rdn[1] == NULL
+      && g_ascii_strncasecmp (rdn[0]->la_attr.bv_val, "o", rdn[0]->la_attr.bv_len) == 0
+      && rdn[0]->la_attr.bv_len == 1)
+    value = g_strndup (rdn[0]->la_value.bv_val, rdn[0]->la_value.bv_len);
+  ldap_dnfree (dn);
+  return value;
+}
+
 static gboolean
 is_root (const char *seed_dn)
 {
@@ -161,17 +179,29 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
       return FALSE;
     }
 
-  if (res == NULL && own_root)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
-                   "the base entry %s does not exist: create it first (enlace init "
-                   "creates only the default base, %s)", dn, ENLACE_SEED_BASE);
-      return FALSE;
-    }
-  if (own_root)
+  if (own_root && res != NULL)
     {
       stats->unchanged++;
       return TRUE;
+    }
+  if (own_root)
+    {
+      g_autofree char *o = base_o_value (base);
+      if (o == NULL)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
+                       "the base entry %s does not exist: create it first (enlace init "
+                       "creates a base entry only when its RDN is o=...)", dn);
+          return FALSE;
+        }
+      for (guint i = 0; i < wanted->len; i++)
+        if (g_ascii_strcasecmp (attrs->pdata[i], "o") == 0)
+          {
+            GPtrArray *values = wanted->pdata[i];
+            struct berval bv = { strlen (o), o };
+            g_ptr_array_set_size (values, 0);
+            g_ptr_array_add (values, ber_dupbv (NULL, &bv));
+          }
     }
 
   g_autoptr(GPtrArray) mods = g_ptr_array_new ();

@@ -53,7 +53,8 @@ static GOptionEntry local_entries[] = {
  *
  * Parses the command's options together with the global ones, then opens
  * what the command's flags say it needs: the directory connection, or the
- * local instance. Stray positional arguments are left in @argv.
+ * local instance. Positional arguments stay in @argv for commands flagged
+ * %ENLACE_COMMAND_ARGUMENTS and are an error for the others.
  */
 gboolean
 enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entries, int *argc,
@@ -87,6 +88,13 @@ enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entrie
       return FALSE;
     }
   invocation->verbose = opt_verbose;
+  if (!(flags & ENLACE_COMMAND_ARGUMENTS) && *argc > 1)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("unexpected argument '%s' (try '%s %s --help')"), (*argv)[1],
+                   invocation->prog, invocation->command->name);
+      return FALSE;
+    }
 
   if (flags & ENLACE_COMMAND_LOCAL)
     {
@@ -196,20 +204,3 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
   return 0;
 }
 
-/**
- * enlace_command_no_arguments:
- *
- * Fails with %ENLACE_ERROR_INVALID when positional arguments remain after
- * option parsing, for commands that take none.
- */
-gboolean
-enlace_command_no_arguments (int argc, char **argv, EnlaceInvocation *invocation,
-                             GError **error)
-{
-  if (argc <= 1)
-    return TRUE;
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               _("unexpected argument '%s' (try '%s %s --help')"), argv[1], invocation->prog,
-               invocation->command->name);
-  return FALSE;
-}

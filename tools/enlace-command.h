@@ -14,6 +14,7 @@ typedef enum {
   ENLACE_COMMAND_NO_DIRECTORY = 1 << 0, /* does not open a connection */
   ENLACE_COMMAND_LOCAL = 1 << 1,        /* takes --dir: acts on a local instance */
   ENLACE_COMMAND_HIDDEN = 1 << 2,       /* left out of --help */
+  ENLACE_COMMAND_ARGUMENTS = 1 << 3,    /* takes positional arguments */
 } EnlaceCommandFlags;
 
 typedef struct _EnlaceCommand EnlaceCommand;
@@ -50,7 +51,3 @@ gboolean enlace_option_context_parse (GOptionContext *context, const GOptionEntr
 
 G_END_DECLS
 
-G_BEGIN_DECLS
-gboolean enlace_command_no_arguments (int argc, char **argv, EnlaceInvocation *invocation,
-                                      GError **error);
-G_END_DECLS

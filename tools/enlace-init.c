@@ -40,8 +40,7 @@ load (EnlaceDirectory *dir, const char *relpath, const char *what, gboolean *cha
 ENLACE_BUILTIN_PROTO (init)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  if (!enlace_option_context_parse (context, options, &argc, &argv, invocation, error)
-      || !enlace_command_no_arguments (argc, argv, invocation, error))
+  if (!enlace_option_context_parse (context, options, &argc, &argv, invocation, error))
     return FALSE;
 
   EnlaceDirectory *dir = invocation->directory;

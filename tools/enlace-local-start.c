@@ -23,10 +23,9 @@ static GOptionEntry options[] = {
 ENLACE_BUILTIN_PROTO (local_start)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  if (!enlace_option_context_parse (context, options, &argc, &argv, invocation, error)
-      || !enlace_command_no_arguments (argc, argv, invocation, error))
+  if (!enlace_option_context_parse (context, options, &argc, &argv, invocation, error))
     return FALSE;
-  if (opt_port < -1)
+  if (opt_port < -1 || opt_port > 65535)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                    _("--port %d is out of range (1-65535, or 0 for none)"), opt_port);

@@ -9,8 +9,7 @@
 ENLACE_BUILTIN_PROTO (local_status)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  if (!enlace_option_context_parse (context, NULL, &argc, &argv, invocation, error)
-      || !enlace_command_no_arguments (argc, argv, invocation, error))
+  if (!enlace_option_context_parse (context, NULL, &argc, &argv, invocation, error))
     return FALSE;
 
   EnlaceLocal *local = invocation->local;

@@ -26,8 +26,7 @@ print_counts (const char *label, const guint counts[ENLACE_N_STATUSES])
 ENLACE_BUILTIN_PROTO (status)
 {
   g_autoptr(GOptionContext) context = g_option_context_new (NULL);
-  if (!enlace_option_context_parse (context, NULL, &argc, &argv, invocation, error)
-      || !enlace_command_no_arguments (argc, argv, invocation, error))
+  if (!enlace_option_context_parse (context, NULL, &argc, &argv, invocation, error))
     return FALSE;
 
   EnlaceConfig *config = invocation->config;

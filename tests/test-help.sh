@@ -1,0 +1,41 @@
+# Every subcommand of both programs answers --help on stdout with exit 0;
+# unknown commands and stray arguments fail with exit 2 on stderr; the man
+# pages describe every subcommand.
+. "$top_srcdir/tests/libtest.sh"
+
+for prog in enlace enlace-local; do
+  run_cmd "$prog" --help
+  expect_rc 0 "$prog --help exits 0"
+  check "$prog --help lists the exit codes" has out "5 +conflict"
+  commands=$(sed -n '/^Commands:/,/^$/p' out | awk 'NF > 1 && $1 != "Commands:" { print $1 }')
+  check "$prog --help lists commands" test -n "$commands"
+  for c in $commands; do
+    run_cmd "$prog" "$c" --help
+    expect_rc 0 "$prog $c --help exits 0"
+    check "$prog $c --help prints usage on stdout" has out "^Usage:"
+    check "$prog $c --help is quiet on stderr" test ! -s err
+    check "$prog $c is in the man page" has "$top_srcdir/docs/$prog.1" "^\.SS \"?$c"
+  done
+
+  run_cmd "$prog" no-such-command
+  expect_rc 2 "$prog rejects an unknown command"
+  check "$prog names the unknown command on stderr" has err "unknown command 'no-such-command'"
+  check "$prog prints nothing on stdout for an unknown command" test ! -s out
+
+  run_cmd "$prog"
+  expect_rc 2 "$prog without a command exits 2"
+
+  run_cmd "$prog" --version
+  expect_rc 0 "$prog --version exits 0"
+  check "$prog --version names the program" has out "^$prog [0-9]"
+
+  run_cmd "$prog" status --no-such-option
+  expect_rc 2 "$prog status rejects an unknown option"
+  check "$prog points at --help after a bad option" has err "try '$prog status --help'"
+
+  run_cmd "$prog" status stray-argument
+  expect_rc 2 "$prog status rejects a stray argument"
+  check "$prog names the stray argument" has err "unexpected argument 'stray-argument'"
+done
+
+done_testing

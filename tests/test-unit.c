@@ -1,0 +1,357 @@
+/* Unit tests for libenlace's pure logic: escaping, errors, configuration,
+ * LDIF, data lookup, the local instance's paths. No server. */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <ldap.h>
+#include <string.h>
+
+#include "enlace.h"
+#include "libtest.h"
+
+typedef struct {
+  const char *in;
+  const char *out;
+} EscapeCase;
+
+static const EscapeCase filter_cases[] = {
+  { "plain", "plain" },
+  { "*)(objectClass=*", "\\2A\\29\\28objectClass=\\2A" },
+  { "back\\slash", "back\\5Cslash" },
+  /* libldap escapes every byte outside ASCII; the server matches the same. */
+  { "Peña Ñandú", "Pe\\C3\\B1a \\C3\\91and\\C3\\BA" },
+  { "", "" },
+};
+
+static void
+test_filter_escape (gconstpointer data)
+{
+  const EscapeCase *c = data;
+  g_autofree char *escaped = enlace_filter_escape (c->in);
+  g_assert_cmpstr (escaped, ==, c->out);
+}
+
+static void
+test_filter_printf_escapes_every_value (void)
+{
+  g_autofree char *filter = enlace_filter_printf ("(&(c=%s)(cn=%s*))", "GT", "a*)(|(x=*");
+  g_assert_cmpstr (filter, ==, "(&(c=GT)(cn=a\\2A\\29\\28|\\28x=\\2A*))");
+}
+
+typedef struct {
+  int ldap_rc;
+  int code;
+} LdapCase;
+
+static const LdapCase ldap_cases[] = {
+  { LDAP_NO_SUCH_OBJECT, ENLACE_ERROR_NOT_FOUND },
+  { LDAP_SERVER_DOWN, ENLACE_ERROR_UNREACHABLE },
+  { LDAP_CONNECT_ERROR, ENLACE_ERROR_UNREACHABLE },
+  { LDAP_INSUFFICIENT_ACCESS, ENLACE_ERROR_PERMISSION },
+  { LDAP_INVALID_CREDENTIALS, ENLACE_ERROR_PERMISSION },
+  { LDAP_ALREADY_EXISTS, ENLACE_ERROR_CONFLICT },
+  { LDAP_CONSTRAINT_VIOLATION, ENLACE_ERROR_CONFLICT },
+  { LDAP_ASSERTION_FAILED, ENLACE_ERROR_CONFLICT },
+  { LDAP_INVALID_SYNTAX, ENLACE_ERROR_INVALID },
+  { LDAP_OBJECT_CLASS_VIOLATION, ENLACE_ERROR_INVALID },
+  { LDAP_OTHER, ENLACE_ERROR_FAILED },
+};
+
+static void
+test_ldap_error_mapping (gconstpointer data)
+{
+  const LdapCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_assert_false (enlace_set_ldap_error (&error, c->ldap_rc, "diag", "doing %s", "x"));
+  g_assert_error (error, ENLACE_ERROR, c->code);
+  g_assert_true (g_str_has_prefix (error->message, "doing x: "));
+  g_assert_nonnull (strstr (error->message, ldap_err2string (c->ldap_rc)));
+  g_assert_nonnull (strstr (error->message, "(diag)"));
+  g_assert_cmpint (enlace_error_exit_code (error), ==, c->code);
+}
+
+static void
+test_exit_codes (void)
+{
+  g_autoptr(GError) option = g_error_new_literal (G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "x");
+  g_autoptr(GError) other = g_error_new_literal (G_FILE_ERROR, G_FILE_ERROR_FAILED, "x");
+  g_assert_cmpint (enlace_error_exit_code (NULL), ==, 0);
+  g_assert_cmpint (enlace_error_exit_code (option), ==, 2);
+  g_assert_cmpint (enlace_error_exit_code (other), ==, 6);
+}
+
+/* Each config test runs with a clean environment; G_TEST_OPTION_ISOLATE_DIRS
+ * gives it its own XDG directories (and resets GLib's cache of them). */
+typedef struct {
+  char *tmp;
+} ConfigFixture;
+
+static void
+config_setup (ConfigFixture *f, gconstpointer data)
+{
+  f->tmp = enlace_test_tmpdir ();
+  g_unsetenv ("ENLACE_URI");
+  g_unsetenv ("ENLACE_BASE");
+  g_unsetenv ("ENLACE_BIND_DN");
+  g_unsetenv ("ENLACE_PASSWORD_FILE");
+}
+
+static void
+config_teardown (ConfigFixture *f, gconstpointer data)
+{
+  enlace_test_rm_rf (f->tmp);
+  g_free (f->tmp);
+}
+
+static char *
+write_file (const char *dir, const char *name, const char *contents)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_file_set_contents (path, contents, -1, &error);
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+test_config_flag_beats_env_beats_file (ConfigFixture *f, gconstpointer data)
+{
+  g_autofree char *file = write_file (f->tmp, "a.conf",
+                                      "[directory]\nuri=ldap://file.example/\nbase=o=file\n"
+                                      "bind-dn=cn=file\npassword-file=/file\n");
+  g_setenv ("ENLACE_URI", "ldap://env.example/", TRUE);
+  g_setenv ("ENLACE_BIND_DN", "cn=env", TRUE);
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  enlace_config_set (config, ENLACE_SETTING_URI, "ldap://flag.example/", ENLACE_CONFIG_SOURCE_FLAG);
+  g_assert_true (enlace_config_resolve (config, file, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_URI), ==, "ldap://flag.example/");
+  g_assert_cmpint (enlace_config_get_source (config, ENLACE_SETTING_URI), ==, ENLACE_CONFIG_SOURCE_FLAG);
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_BIND_DN), ==, "cn=env");
+  g_assert_cmpstr (enlace_config_source_describe (config, ENLACE_SETTING_BIND_DN), ==, "ENLACE_BIND_DN");
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_BASE), ==, "o=file");
+  g_assert_cmpstr (enlace_config_source_describe (config, ENLACE_SETTING_BASE), ==, file);
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_PASSWORD_FILE), ==, "/file");
+}
+
+static void
+test_config_default_file_and_base (ConfigFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "enlace", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  g_autofree char *file = write_file (dir, "enlace.conf", "[directory]\nuri=ldap://127.0.0.1:9/\n");
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (enlace_config_resolve (config, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlace_config_get_file (config), ==, file);
+  g_assert_cmpint (enlace_config_get_source (config, ENLACE_SETTING_URI), ==, ENLACE_CONFIG_SOURCE_FILE);
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_BASE), ==, "o=enlace");
+  g_assert_cmpint (enlace_config_get_source (config, ENLACE_SETTING_BASE), ==, ENLACE_CONFIG_SOURCE_DEFAULT);
+}
+
+static void
+test_config_nothing_is_unreachable (ConfigFixture *f, gconstpointer data)
+{
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+  g_assert_false (enlace_config_resolve (config, NULL, &error));
+  g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE);
+}
+
+static void
+test_config_rejects_bad_values (ConfigFixture *f, gconstpointer data)
+{
+  const struct { EnlaceSetting setting; const char *value; const char *needle; } cases[] = {
+    { ENLACE_SETTING_URI, "http://example.org/", "uri 'http://example.org/'" },
+    { ENLACE_SETTING_BASE, "no equals sign", "base 'no equals sign'" },
+    { ENLACE_SETTING_BIND_DN, "cn=x,o=enlace", "no password file" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(EnlaceConfig) config = enlace_config_new ();
+      g_autoptr(GError) error = NULL;
+      /* The first source to set a value wins, so the flag goes first. */
+      enlace_config_set (config, cases[i].setting, cases[i].value, ENLACE_CONFIG_SOURCE_FLAG);
+      enlace_config_set (config, ENLACE_SETTING_URI, "ldap://127.0.0.1:9/", ENLACE_CONFIG_SOURCE_ENV);
+      g_assert_false (enlace_config_resolve (config, NULL, &error));
+      g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+      g_assert_nonnull (strstr (error->message, cases[i].needle));
+    }
+}
+
+static void
+test_config_password_file (ConfigFixture *f, gconstpointer data)
+{
+  g_autofree char *pw = write_file (f->tmp, "pw", "s3cret\n");
+  g_autofree char *empty = write_file (f->tmp, "empty", "\n");
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(EnlaceConfig) config2 = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  enlace_config_set (config, ENLACE_SETTING_PASSWORD_FILE, pw, ENLACE_CONFIG_SOURCE_FLAG);
+  g_autofree char *password = enlace_config_read_password (config, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (password, ==, "s3cret");
+
+  enlace_config_set (config2, ENLACE_SETTING_PASSWORD_FILE, empty, ENLACE_CONFIG_SOURCE_FLAG);
+  g_autofree char *none = enlace_config_read_password (config2, &error);
+  g_assert_null (none);
+  g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+}
+
+static void
+test_config_local_instance_last (ConfigFixture *f, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_state_dir (), "enlace", NULL);
+  g_autofree char *slapd_d = g_build_filename (dir, "slapd.d", NULL);
+  g_mkdir_with_parents (slapd_d, 0700);
+  g_autofree char *conf = write_file (dir, "enlace-local.conf", "[instance]\nbase=o=local\nport=0\n");
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (enlace_config_resolve (config, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (enlace_config_get (config, ENLACE_SETTING_URI), "ldapi://%2F"));
+  g_assert_cmpint (enlace_config_get_source (config, ENLACE_SETTING_URI), ==, ENLACE_CONFIG_SOURCE_LOCAL);
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_BASE), ==, "o=local");
+}
+
+static void
+test_ldif_round_trip (void)
+{
+  /* Values RFC 2849 says must be base64: non-ASCII, leading space, ':'
+   * or '<' first, a newline inside, a trailing space. */
+  const char *values[] = { "Ana Peña", " leading", ":colon", "<angle", "two\nlines", "trailing ", "plain" };
+  g_autoptr(GString) ldif = g_string_new ("dn: cn=x,o=enlace\n");
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    enlace_ldif_append_str (ldif, "description", values[i]);
+  g_assert_nonnull (strstr (ldif->str, "description: plain\n"));
+  g_assert_null (strstr (ldif->str, "description: Ana"));
+
+  g_autofree char *tmp = enlace_test_tmpdir ();
+  g_autofree char *path = write_file (tmp, "x.ldif", ldif->str);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlaceLdifReader) reader = enlace_ldif_reader_open (path, &error);
+  g_assert_no_error (error);
+  const char *dn = NULL;
+  LDAPMod **mods = NULL;
+  g_assert_true (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &error));
+  g_assert_cmpstr (dn, ==, "cn=x,o=enlace");
+  g_assert_cmpstr (mods[0]->mod_type, ==, "description");
+  for (gsize i = 0; i < G_N_ELEMENTS (values); i++)
+    {
+      g_assert_nonnull (mods[0]->mod_bvalues[i]);
+      g_assert_cmpmem (mods[0]->mod_bvalues[i]->bv_val, mods[0]->mod_bvalues[i]->bv_len,
+                       values[i], strlen (values[i]));
+    }
+  g_assert_false (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &error));
+  g_assert_no_error (error);
+  enlace_test_rm_rf (tmp);
+}
+
+static void
+test_ldif_rejects_changes (void)
+{
+  g_autofree char *tmp = enlace_test_tmpdir ();
+  g_autofree char *path = write_file (tmp, "x.ldif", "dn: cn=x,o=enlace\nchangetype: delete\n");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlaceLdifReader) reader = enlace_ldif_reader_open (path, &error);
+  const char *dn = NULL;
+  LDAPMod **mods = NULL;
+  g_assert_false (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &error));
+  g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+  enlace_test_rm_rf (tmp);
+}
+
+static void
+test_data_path (void)
+{
+  g_autofree char *tmp = enlace_test_tmpdir ();
+  g_autofree char *seeds = g_build_filename (tmp, "seeds", NULL);
+  g_mkdir (seeds, 0700);
+  g_autofree char *file = write_file (seeds, "base.ldif", "");
+  g_autofree char *old = g_strdup (g_getenv ("ENLACE_DATA_PATH"));
+  g_autofree char *path_var = g_strconcat ("/nonexistent:", tmp, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("ENLACE_DATA_PATH", path_var, TRUE);
+  g_autofree char *found = enlace_data_find ("seeds/base.ldif", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, file);
+  g_autofree char *missing = enlace_data_find ("seeds/none.ldif", &error);
+  g_assert_null (missing);
+  g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "/nonexistent"));
+  if (old)
+    g_setenv ("ENLACE_DATA_PATH", old, TRUE);
+  enlace_test_rm_rf (tmp);
+}
+
+static void
+test_local_paths (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(EnlaceLocal) local = enlace_local_new ("/tmp/a b/x", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (enlace_local_get_uri (local), ==, "ldapi://%2Ftmp%2Fa%20b%2Fx%2Fldapi");
+  g_assert_cmpstr (enlace_local_get_base (local), ==, "o=enlace");
+  g_assert_false (enlace_local_is_set_up (local));
+  g_assert_cmpint (enlace_local_get_pid (local), ==, 0);
+
+  g_autofree char *long_dir = g_strnfill (120, 'x');
+  g_autofree char *path = g_strconcat ("/tmp/", long_dir, NULL);
+  g_autoptr(EnlaceLocal) too_long = enlace_local_new (path, &error);
+  g_assert_null (too_long);
+  g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+}
+
+static void
+test_status_names (void)
+{
+  for (int i = 0; i < ENLACE_STATUS_OTHER; i++)
+    g_assert_cmpint (enlace_status_from_string (enlace_status_to_string (i)), ==, i);
+  g_assert_cmpint (enlace_status_from_string ("ACTIVE"), ==, ENLACE_STATUS_ACTIVE);
+  g_assert_cmpint (enlace_status_from_string ("bogus"), ==, ENLACE_STATUS_OTHER);
+  g_assert_cmpint (enlace_status_from_string (NULL), ==, ENLACE_STATUS_OTHER);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (filter_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/filter/escape/%zu", i);
+      g_test_add_data_func (name, &filter_cases[i], test_filter_escape);
+    }
+  g_test_add_func ("/filter/printf-escapes-every-value", test_filter_printf_escapes_every_value);
+  for (gsize i = 0; i < G_N_ELEMENTS (ldap_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/error/ldap/%d", ldap_cases[i].ldap_rc);
+      g_test_add_data_func (name, &ldap_cases[i], test_ldap_error_mapping);
+    }
+  g_test_add_func ("/error/exit-codes", test_exit_codes);
+  g_test_add ("/config/flag-beats-env-beats-file", ConfigFixture, NULL, config_setup,
+              test_config_flag_beats_env_beats_file, config_teardown);
+  g_test_add ("/config/default-file-and-base", ConfigFixture, NULL, config_setup,
+              test_config_default_file_and_base, config_teardown);
+  g_test_add ("/config/nothing-is-unreachable", ConfigFixture, NULL, config_setup,
+              test_config_nothing_is_unreachable, config_teardown);
+  g_test_add ("/config/rejects-bad-values", ConfigFixture, NULL, config_setup,
+              test_config_rejects_bad_values, config_teardown);
+  g_test_add ("/config/password-file", ConfigFixture, NULL, config_setup,
+              test_config_password_file, config_teardown);
+  g_test_add ("/config/local-instance-last", ConfigFixture, NULL, config_setup,
+              test_config_local_instance_last, config_teardown);
+  g_test_add_func ("/ldif/round-trip", test_ldif_round_trip);
+  g_test_add_func ("/ldif/rejects-changes", test_ldif_rejects_changes);
+  g_test_add_func ("/data/path", test_data_path);
+  g_test_add_func ("/local/paths", test_local_paths);
+  g_test_add_func ("/status/names", test_status_names);
+  return g_test_run ();
+}
