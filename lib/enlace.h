@@ -9,6 +9,7 @@
 #include "enlace-directory.h"
 #include "enlace-error.h"
 #include "enlace-ldif.h"
+#include "enlace-liaison.h"
 #include "enlace-local.h"
 #include "enlace-seed.h"
 #include "enlace-status.h"

@@ -38,4 +38,11 @@ for prog in enlace enlace-local; do
   check "$prog names the stray argument" has err "unexpected argument 'stray-argument'"
 done
 
+for page in enlace enlace-local; do
+  LC_ALL=C.UTF-8 MANWIDTH=80 run_cmd man --warnings -E UTF-8 -l "$top_srcdir/docs/$page.1"
+  expect_rc 0 "man renders $page(1)"
+  check "$page(1) renders without groff warnings" test ! -s err
+  check "$page(1) documents the exit codes" has out "EXIT STATUS"
+done
+
 done_testing

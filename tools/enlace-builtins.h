@@ -4,5 +4,6 @@
 
 #include "enlace-command.h"
 
+ENLACE_BUILTIN_PROTO (find);
 ENLACE_BUILTIN_PROTO (init);
 ENLACE_BUILTIN_PROTO (status);

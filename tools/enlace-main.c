@@ -4,6 +4,8 @@
 #include "enlace-builtins.h"
 
 static const EnlaceCommand commands[] = {
+  { "find", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_find,
+    N_("Find liaisons by country, role, network, name or status") },
   { "init", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_init,
     N_("Load the base tree and the vocabularies into the directory") },
   { "status", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_status,
