@@ -147,7 +147,7 @@ is_root (const char *seed_dn)
 
 static gboolean
 apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gboolean dry_run,
-             EnlaceSeedStats *stats, GError **error)
+             EnlaceSeedStats *stats, EnlaceSeedFunc func, gpointer user_data, GError **error)
 {
   LDAP *ld = enlace_directory_get_ldap (dir);
   const char *base = enlace_directory_get_base (dir);
@@ -239,6 +239,7 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
         rc = ldap_modify_ext_s (ld, dn, mod_array, NULL, NULL);
       stats->updated++;
     }
+  gboolean wrote = mod_array[0] != NULL;
   free_mods (mod_array);
 
   if (rc != LDAP_SUCCESS)
@@ -248,6 +249,8 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
       g_autoptr(EnlaceLdapString) diag_owned = diag;
       return enlace_set_ldap_error (error, rc, diag, "%s %s", res ? "updating" : "adding", dn);
     }
+  if (wrote && func != NULL)
+    func (dn, res == NULL, user_data);
   return TRUE;
 }
 
@@ -258,13 +261,15 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
  * @dry_run: count what would change, write nothing
  * @stats: (out caller-allocates): added, updated and unchanged entries,
  *   added to what it holds
+ * @func: (nullable): called for each entry added or updated
  *
  * Makes the directory hold every entry and value of @path. Stops at the
  * first failure, with the error naming the entry.
  */
 gboolean
 enlace_seed_apply (EnlaceDirectory *dir, const char *path, gboolean dry_run,
-                   EnlaceSeedStats *stats, GError **error)
+                   EnlaceSeedStats *stats, EnlaceSeedFunc func, gpointer user_data,
+                   GError **error)
 {
   g_autoptr(EnlaceLdifReader) reader = enlace_ldif_reader_open (path, error);
   if (reader == NULL)
@@ -274,7 +279,7 @@ enlace_seed_apply (EnlaceDirectory *dir, const char *path, gboolean dry_run,
   LDAPMod **mods = NULL;
   g_autoptr(GError) local_error = NULL;
   while (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &local_error))
-    if (!apply_entry (dir, dn, mods, dry_run, stats, error))
+    if (!apply_entry (dir, dn, mods, dry_run, stats, func, user_data, error))
       return FALSE;
   if (local_error != NULL)
     {

@@ -17,7 +17,11 @@ typedef struct {
   guint unchanged;
 } EnlaceSeedStats;
 
+/* Told of every entry that is (or, in a dry run, would be) written. */
+typedef void (*EnlaceSeedFunc) (const char *dn, gboolean added, gpointer user_data);
+
 gboolean enlace_seed_apply (EnlaceDirectory *dir, const char *path, gboolean dry_run,
-                            EnlaceSeedStats *stats, GError **error);
+                            EnlaceSeedStats *stats, EnlaceSeedFunc func, gpointer user_data,
+                            GError **error);
 
 G_END_DECLS

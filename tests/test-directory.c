@@ -42,7 +42,7 @@ seed (Fixture *f, const char *name, EnlaceSeedStats *stats)
 {
   g_autofree char *path = seed_path (name);
   g_autoptr(GError) error = NULL;
-  g_assert_true (enlace_seed_apply (f->dir, path, FALSE, stats, &error));
+  g_assert_true (enlace_seed_apply (f->dir, path, FALSE, stats, NULL, NULL, &error));
   g_assert_no_error (error);
 }
 
@@ -102,7 +102,7 @@ test_seed_dry_run_writes_nothing (Fixture *f, gconstpointer data)
   g_autofree char *path = seed_path ("base.ldif");
   EnlaceSeedStats stats = { 0 };
   g_autoptr(GError) error = NULL;
-  g_assert_true (enlace_seed_apply (f->dir, path, TRUE, &stats, &error));
+  g_assert_true (enlace_seed_apply (f->dir, path, TRUE, &stats, NULL, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (stats.added, >, 60);
   const char *attrs[] = { LDAP_NO_ATTRS, NULL };

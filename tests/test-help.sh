@@ -15,6 +15,13 @@ for prog in enlace enlace-local; do
     check "$prog $c --help prints usage on stdout" has out "^Usage:"
     check "$prog $c --help is quiet on stderr" test ! -s err
     check "$prog $c is in the man page" has "$top_srcdir/docs/$prog.1" "^\.SS \"?$c"
+    missing=""
+    for opt in $(grep -Eo -- '--[a-z][a-z-]+' out | sort -u); do
+      case $opt in --help-*) continue ;; esac
+      COMP_WORDS=("$prog" "$c" "$opt") bash -c '. "$1"; _enlace_words "$2" "$3"' _ \
+        "$top_srcdir/docs/completion/enlace" "$prog" "$c" | grep -qw -- "$opt" || missing="$missing $opt"
+    done
+    check "the bash completion knows every option of $prog $c${missing:+ (missing:$missing)}" test -z "$missing"
   done
 
   run_cmd "$prog" no-such-command

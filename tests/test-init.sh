@@ -52,8 +52,9 @@ enlaceLabel;lang-es: Oficial de salud fronteriza
 enlaceLabel;lang-en: Border health officer
 LDIF
 ldapmodify -H "$ENLACE_URI" -Y EXTERNAL -Q -f edit.ldif >/dev/null
-run_cmd enlace init
+run_cmd enlace init --verbose
 check "init repairs exactly the changed entry" has out "added 0, updated 1; $((base_entries - 1)) already current"
+check "init --verbose names the entry it updated" has out "^updated enlaceTermId=liaison-prosecutor,ou=roles,ou=vocabulary,o=enlace$"
 run_cmd ldap_root -b "enlaceTermId=liaison-prosecutor,ou=roles,ou=vocabulary,$ENLACE_BASE" -s base "enlaceLabel;lang-en"
 check "the label is the seed's again" has out "^enlaceLabel;lang-en: Liaison prosecutor$"
 run_cmd ldap_root -b "ou=roles,ou=vocabulary,$ENLACE_BASE" "(enlaceTermId=border-health-officer)" 1.1

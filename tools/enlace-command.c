@@ -72,13 +72,8 @@ enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entrie
   if (flags & ENLACE_COMMAND_LOCAL)
     g_option_context_add_main_entries (context, local_entries, GETTEXT_PACKAGE);
   else if (!(flags & ENLACE_COMMAND_NO_DIRECTORY))
-    {
-      GOptionGroup *group = g_option_group_new ("directory", _("Directory options:"),
-                                                _("Show the directory options"), NULL, NULL);
-      g_option_group_add_entries (group, directory_entries);
-      g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-      g_option_context_add_group (context, group);
-    }
+    /* In the main group, so plain --help lists them. */
+    g_option_context_add_main_entries (context, directory_entries, GETTEXT_PACKAGE);
 
   g_autoptr(GError) parse_error = NULL;
   if (!g_option_context_parse (context, argc, argv, &parse_error))

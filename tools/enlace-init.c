@@ -18,13 +18,24 @@ static GOptionEntry options[] = {
   { NULL }
 };
 
+static void
+say_entry (const char *dn, gboolean added, gpointer user_data)
+{
+  if (opt_dry_run)
+    printf (added ? _("would add %s\n") : _("would update %s\n"), dn);
+  else
+    printf (added ? _("added %s\n") : _("updated %s\n"), dn);
+}
+
 static gboolean
-load (EnlaceDirectory *dir, const char *relpath, const char *what, gboolean *changed,
+load (EnlaceInvocation *invocation, const char *relpath, const char *what, gboolean *changed,
       GError **error)
 {
   EnlaceSeedStats stats = { 0 };
   g_autofree char *path = enlace_data_find (relpath, error);
-  if (path == NULL || !enlace_seed_apply (dir, path, opt_dry_run, &stats, error))
+  if (path == NULL
+      || !enlace_seed_apply (invocation->directory, path, opt_dry_run, &stats,
+                             invocation->verbose ? say_entry : NULL, NULL, error))
     return FALSE;
 
   if (stats.added + stats.updated == 0)
@@ -57,9 +68,9 @@ ENLACE_BUILTIN_PROTO (init)
     }
 
   gboolean changed = FALSE;
-  if (!load (dir, "seeds/base.ldif", _("base tree and vocabularies"), &changed, error))
+  if (!load (invocation, "seeds/base.ldif", _("base tree and vocabularies"), &changed, error))
     return FALSE;
-  if (opt_demo && !load (dir, "seeds/demo.ldif", _("demo data"), &changed, error))
+  if (opt_demo && !load (invocation, "seeds/demo.ldif", _("demo data"), &changed, error))
     return FALSE;
   if (!changed)
     printf (_("Nothing to do: %s already holds everything enlace init loads.\n"),
