@@ -37,10 +37,6 @@ enlace_status_from_string (const char *text)
   return ENLACE_STATUS_OTHER;
 }
 
-typedef struct {
-  EnlaceDirectoryStatus *status;
-} CountContext;
-
 static gboolean
 count_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **error)
 {

@@ -77,6 +77,26 @@ check "status says where the URI came from" has out "^server: +ldapi://.* \(ENLA
 run_cmd ldap_root -b "c=GT,$ENLACE_BASE" "(&(objectClass=enlaceLiaison)(enlaceRole=smuggling-focal-point)(enlaceStatus=active))" cn mail
 check "Guatemala has an active smuggling focal point" test "$(count_dn <out)" -eq 1
 
+# The overlays enlace-local installs: IDs are unique, and so are the mail
+# addresses of current liaisons; a retired liaison's mailbox may pass on.
+liaison () { # ID COUNTRY MAIL
+  printf 'dn: enlaceId=%s,c=%s,o=enlace\nobjectClass: enlaceLiaison\nenlaceId: %s\ncn: Prueba Uno\nsn: Uno\nc: %s\nenlaceStatus: active\nmail: %s\n' "$1" "$2" "$1" "$2" "$3"
+}
+taken_mail=$(ldap_root -b "c=GT,$ENLACE_BASE" "(&(objectClass=enlaceLiaison)(enlaceStatus=active))" mail | sed -n 's/^mail: //p' | head -1)
+retired_mail=$(ldap_root -b "$ENLACE_BASE" "(&(objectClass=enlaceLiaison)(enlaceStatus=retired))" mail | sed -n 's/^mail: //p')
+run_cmd sh -c "$(declare -f liaison); liaison GT-L-0001 HN fresh.one@x.example | ldapadd -H '$ENLACE_URI' -Y EXTERNAL -Q"
+check "slapo-unique refuses a second entry with the same enlaceId" has err "Constraint violation"
+run_cmd sh -c "$(declare -f liaison); liaison GT-L-9001 GT '$taken_mail' | ldapadd -H '$ENLACE_URI' -Y EXTERNAL -Q"
+check "slapo-unique refuses the mail of a current liaison" has err "Constraint violation"
+run_cmd sh -c "$(declare -f liaison); liaison GT-L-9002 GT '$retired_mail' | ldapadd -H '$ENLACE_URI' -Y EXTERNAL -Q"
+expect_rc 0 "the mail of a retired liaison may be reused"
+
+# Anonymous clients read the root DSE and the schema, and nothing else.
+run_cmd ldapsearch -x -H "$ENLACE_URI" -LLL -b "$ENLACE_BASE" "(c=GT)" 1.1
+check "anonymous reads no entry" test "$(count_dn <out)" -eq 0
+run_cmd ldapsearch -x -H "$ENLACE_URI" -LLL -s base -b "" namingContexts
+check "anonymous reads the root DSE" has out "namingContexts: $ENLACE_BASE"
+
 # Another base: the seeds are moved to it, DN-valued attributes too.
 start_slapd "$TEST_DIR/other" --base "o=otra red"
 run_cmd enlace init
