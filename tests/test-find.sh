@@ -31,6 +31,10 @@ run_cmd enlace find --name "${name#* }"
 expect_rc 0 "a name with an ñ is found by part of it"
 check "the row shows the name intact" has out "$name"
 
+LC_ALL=C LANG= run_cmd enlace find --name "${name#* }"
+expect_rc 0 "the same search works under the plain C locale"
+check "and prints the name intact there too" has out "$name"
+
 run_cmd enlace find --country ZZ
 expect_rc 1 "nothing found exits 1"
 check "and says so on stderr" has err "no liaison matches"

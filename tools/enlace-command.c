@@ -4,7 +4,9 @@
  * GError, and its code is the exit code. */
 #include "config.h"
 
+#include <langinfo.h>
 #include <locale.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -138,6 +140,19 @@ clear_invocation (EnlaceInvocation *invocation)
   g_clear_pointer (&opt_dir, g_free);
 }
 
+/* Under the plain C locale (no LANG, as in cron, CI or `env -i`) GOption
+ * would read arguments as ASCII and refuse "Peña". Names in this directory
+ * are UTF-8, so take the C locale's character type to be UTF-8, as
+ * Python does (PEP 538); any other locale is left as the user set it. */
+static void
+coerce_c_locale (void)
+{
+  const char *ctype = setlocale (LC_CTYPE, NULL);
+  if (ctype != NULL && (strcmp (ctype, "C") == 0 || strcmp (ctype, "POSIX") == 0)
+      && strcmp (nl_langinfo (CODESET), "UTF-8") != 0)
+    setlocale (LC_CTYPE, "C.UTF-8");
+}
+
 /**
  * enlace_command_main:
  * @commands: the command table, ended by an entry with a %NULL name
@@ -151,6 +166,7 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
                      int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  coerce_c_locale ();
   bindtextdomain (GETTEXT_PACKAGE, ENLACE_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
