@@ -19,6 +19,8 @@ struct _EnlaceDirectory {
   LDAP *ld;
   char *uri;
   char *base;
+  char *bound_dn; /* from whoami, asked once */
+  struct berval *txn; /* the open transaction's ID (RFC 5805), or NULL */
 };
 
 /**
@@ -129,6 +131,9 @@ enlace_directory_free (EnlaceDirectory *dir)
     ldap_unbind_ext_s (dir->ld, NULL, NULL);
   g_free (dir->uri);
   g_free (dir->base);
+  g_free (dir->bound_dn);
+  if (dir->txn != NULL)
+    ber_bvfree (dir->txn);
   g_free (dir);
 }
 
@@ -172,6 +177,75 @@ enlace_directory_whoami (EnlaceDirectory *dir, GError **error)
   return out;
 }
 
+/**
+ * enlace_directory_get_bound_dn:
+ *
+ * Returns: (transfer none): the DN the server says we act as ("" when
+ * anonymous), asked once per connection; %NULL with an error.
+ */
+const char *
+enlace_directory_get_bound_dn (EnlaceDirectory *dir, GError **error)
+{
+  if (dir->bound_dn == NULL)
+    {
+      g_autofree char *who = enlace_directory_whoami (dir, error);
+      if (who == NULL)
+        return NULL;
+      dir->bound_dn = g_strdup (g_str_has_prefix (who, "dn:") ? who + 3 : "");
+    }
+  return dir->bound_dn;
+}
+
+/**
+ * enlace_dn_child:
+ * @attr: the RDN's attribute type
+ * @value: its value, any bytes
+ * @parent: the parent's DN
+ *
+ * Builds "@attr=@value,@parent" with the value escaped per RFC 4514 by
+ * libldap's ldap_dn2str(); the one way enlace makes a DN from data.
+ *
+ * Returns: (transfer full): the DN.
+ */
+char *
+enlace_dn_child (const char *attr, const char *value, const char *parent)
+{
+  LDAPAVA ava = { 0 };
+  LDAPAVA *rdn[2] = { &ava, NULL };
+  LDAPRDN dn[2] = { rdn, NULL };
+  char *str = NULL;
+
+  ava.la_attr.bv_val = (char *) attr;
+  ava.la_attr.bv_len = strlen (attr);
+  ava.la_value.bv_val = (char *) value;
+  ava.la_value.bv_len = strlen (value);
+  ava.la_flags = LDAP_AVA_STRING;
+  if (ldap_dn2str (dn, &str, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+    g_error ("out of memory building a DN");
+  char *out = g_strconcat (str, ",", parent, NULL);
+  ldap_memfree (str);
+  return out;
+}
+
+/**
+ * enlace_dn_first_value:
+ *
+ * Returns: (transfer full) (nullable): the value of the first RDN of @dn,
+ * unescaped ("GT-L-0001" from "enlaceId=GT-L-0001,c=GT,o=enlace").
+ */
+char *
+enlace_dn_first_value (const char *dn)
+{
+  LDAPDN parsed = NULL;
+  char *out = NULL;
+  if (dn == NULL || ldap_str2dn (dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+    return NULL;
+  if (parsed != NULL && parsed[0] != NULL && parsed[0][0] != NULL)
+    out = g_strndup (parsed[0][0]->la_value.bv_val, parsed[0][0]->la_value.bv_len);
+  ldap_dnfree (parsed);
+  return out;
+}
+
 static char *
 diagnostic_of (LDAP *ld)
 {
@@ -180,6 +254,125 @@ diagnostic_of (LDAP *ld)
   char *out = g_strdup (msg);
   ldap_memfree (msg);
   return out;
+}
+
+/* Server controls for a write: the transaction's, and an assertion. */
+static gboolean
+write_controls (EnlaceDirectory *dir, const char *assertion, LDAPControl **controls,
+                GError **error)
+{
+  int n = 0;
+  if (dir->txn != NULL)
+    {
+      int rc = ldap_control_create (LDAP_CONTROL_TXN_SPEC, 1, dir->txn, 1, &controls[n]);
+      if (rc != LDAP_SUCCESS)
+        return enlace_set_ldap_error (error, rc, NULL, "making the transaction control");
+      n++;
+    }
+  if (assertion != NULL)
+    {
+      int rc = ldap_create_assertion_control (dir->ld, (char *) assertion, 1, &controls[n]);
+      if (rc != LDAP_SUCCESS)
+        return enlace_set_ldap_error (error, rc, NULL, "making the assertion %s", assertion);
+      n++;
+    }
+  controls[n] = NULL;
+  return TRUE;
+}
+
+static void
+free_controls (LDAPControl **controls)
+{
+  for (int i = 0; controls[i] != NULL; i++)
+    ldap_control_free (controls[i]);
+}
+
+static gboolean
+write_entry (EnlaceDirectory *dir, gboolean add, const char *dn, LDAPMod **mods,
+             const char *assertion, GError **error)
+{
+  LDAPControl *controls[3] = { NULL, NULL, NULL };
+  if (!write_controls (dir, assertion, controls, error))
+    {
+      free_controls (controls);
+      return FALSE;
+    }
+  int rc = add ? ldap_add_ext_s (dir->ld, dn, mods, controls, NULL)
+               : ldap_modify_ext_s (dir->ld, dn, mods, controls, NULL);
+  free_controls (controls);
+  if (rc == LDAP_SUCCESS)
+    return TRUE;
+  g_autofree char *diag = diagnostic_of (dir->ld);
+  if (rc == LDAP_ASSERTION_FAILED)
+    return enlace_set_ldap_error (error, rc, NULL, "%s changed meanwhile", dn);
+  return enlace_set_ldap_error (error, rc, diag, "%s %s", add ? "adding" : "changing", dn);
+}
+
+/**
+ * enlace_directory_add:
+ *
+ * Adds an entry (inside the open transaction, if any).
+ */
+gboolean
+enlace_directory_add (EnlaceDirectory *dir, const char *dn, LDAPMod **mods, GError **error)
+{
+  return write_entry (dir, TRUE, dn, mods, NULL, error);
+}
+
+/**
+ * enlace_directory_modify:
+ * @assertion: (nullable): an RFC 4528 assertion the entry must match, so a
+ *   change made meanwhile fails with %ENLACE_ERROR_CONFLICT instead of
+ *   being overwritten
+ *
+ * Modifies an entry (inside the open transaction, if any).
+ */
+gboolean
+enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
+                         const char *assertion, GError **error)
+{
+  return write_entry (dir, FALSE, dn, mods, assertion, error);
+}
+
+/**
+ * enlace_directory_txn_begin:
+ *
+ * Starts an LDAP transaction (RFC 5805): the writes until
+ * enlace_directory_txn_end() are applied all together or not at all.
+ */
+gboolean
+enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error)
+{
+  g_return_val_if_fail (dir->txn == NULL, FALSE);
+  int rc = ldap_txn_start_s (dir->ld, NULL, NULL, &dir->txn);
+  if (rc != LDAP_SUCCESS)
+    {
+      g_autofree char *diag = diagnostic_of (dir->ld);
+      return enlace_set_ldap_error (error, rc, diag, "starting a transaction on %s", dir->uri);
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_directory_txn_end:
+ * @commit: %TRUE to apply the transaction's writes, %FALSE to drop them
+ *
+ * Ends the open transaction. A commit that fails applied nothing.
+ */
+gboolean
+enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error)
+{
+  g_return_val_if_fail (dir->txn != NULL, FALSE);
+  int failed_msgid = -1;
+  int rc = ldap_txn_end_s (dir->ld, commit, dir->txn, NULL, NULL, &failed_msgid);
+  ber_bvfree (dir->txn);
+  dir->txn = NULL;
+  if (rc != LDAP_SUCCESS && commit)
+    {
+      g_autofree char *diag = diagnostic_of (dir->ld);
+      return enlace_set_ldap_error (error, rc, diag, "committing a transaction on %s", dir->uri);
+    }
+  return TRUE;
 }
 
 /**

@@ -33,6 +33,18 @@ LDAPMessage *enlace_directory_get_entry (EnlaceDirectory *dir, const char *dn,
                                          const char *const *attrs, GError **error);
 int enlace_directory_schema_version (EnlaceDirectory *dir, GError **error);
 
+const char *enlace_directory_get_bound_dn (EnlaceDirectory *dir, GError **error);
+
+gboolean enlace_directory_add (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
+                               GError **error);
+gboolean enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
+                                  const char *assertion, GError **error);
+gboolean enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error);
+gboolean enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error);
+
+char *enlace_dn_child (const char *attr, const char *value, const char *parent);
+char *enlace_dn_first_value (const char *dn);
+
 char *enlace_filter_escape (const char *value);
 char *enlace_filter_printf (const char *format, ...);
 

@@ -263,6 +263,44 @@ unique_uri (const char *base, const char *attr, const char *filter)
   return out;
 }
 
+/* The access rules, enforced by slapd itself:
+ *   Secretariat (cn=*,ou=secretariat,ou=accounts): write everything;
+ *   a Cancilleria (cn=*,c=XX,ou=accounts): write XX's liaisons and
+ *     institutions, and add entries under c=XX;
+ *   any other bound account (staff): read, but not the restricted fields;
+ *   anonymous: nothing (the frontend lets it read the root DSE and schema).
+ * slapd matches the regexes against normalised (lower-case) DNs. */
+static void
+append_acls (GString *ldif, const char *base)
+{
+  g_autofree char *lower = g_ascii_strdown (base, -1);
+  g_autofree char *re = g_regex_escape_string (lower, -1);
+  g_autofree char *secretariat = g_strdup_printf ("dn.children=\"ou=secretariat,ou=accounts,%s\"",
+                                                  lower);
+  g_autofree char *cancilleria = g_strdup_printf ("dn.children,expand=\"c=$1,ou=accounts,%s\"",
+                                                  lower);
+  char *rules[] = {
+    g_strdup_printf ("to attrs=userPassword by %s write by self write by anonymous auth "
+                     "by * none", secretariat),
+    g_strdup_printf ("to dn.subtree=\"ou=accounts,%s\" by %s write by self read by * none",
+                     lower, secretariat),
+    g_strdup_printf ("to dn.regex=\"^enlaceId=[^,]+,c=([a-z]+),%s$\" "
+                     "attrs=enlaceMobile,enlaceNotes by %s write by %s write by * none",
+                     re, secretariat, cancilleria),
+    g_strdup_printf ("to dn.regex=\"^enlaceId=[^,]+,c=([a-z]+),%s$\" by %s write by %s write "
+                     "by users read by * none", re, secretariat, cancilleria),
+    g_strdup_printf ("to dn.regex=\"^c=([a-z]+),%s$\" attrs=children by %s write by %s write "
+                     "by users read by * none", re, secretariat, cancilleria),
+    g_strdup_printf ("to * by %s write by users read by * none", secretariat),
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
+    {
+      g_autofree char *value = g_strdup_printf ("{%zu}%s", i, rules[i]);
+      append_attr (ldif, "olcAccess", value);
+      g_free (rules[i]);
+    }
+}
+
 /* The cn=config tree, as LDIF for slapadd -n0. Values go through the LDIF
  * writer so odd paths are base64-encoded, not pasted. */
 static GString *
@@ -321,8 +359,11 @@ build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
                          "olcSuffix: cn=accesslog\n");
   append_attr (ldif, "olcDbDirectory", accesslog);
   append_attr (ldif, "olcRootDN", rootdn);
+  /* The change history holds old values, restricted ones too. */
+  g_autofree char *log_access = g_strdup_printf (
+      "{0}to * by dn.children=\"ou=secretariat,ou=accounts,%s\" read by * none", local->base);
+  append_attr (ldif, "olcAccess", log_access);
   g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
-                         "olcAccess: {0}to * by * none\n"
                          "olcDbIndex: objectClass eq\n"
                          "olcDbIndex: reqStart,reqEnd,reqResult eq\n"
                          "olcDbIndex: reqDN eq\n\n");
@@ -332,6 +373,7 @@ build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
   append_attr (ldif, "olcSuffix", local->base);
   append_attr (ldif, "olcDbDirectory", data);
   append_attr (ldif, "olcRootDN", rootdn);
+  append_acls (ldif, local->base);
   g_string_append (ldif, "olcDbMaxSize: " DB_MAX_SIZE "\n"
                          "olcDbIndex: objectClass eq\n"
                          "olcDbIndex: entryUUID,entryCSN eq\n"

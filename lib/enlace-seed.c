@@ -12,6 +12,7 @@
 #include "enlace-autocleanups.h"
 #include "enlace-error.h"
 #include "enlace-ldif.h"
+#include "enlace-mods.h"
 #include "enlace-seed.h"
 
 /* DN-valued attributes of the seeds, rebased with the entries' DNs. */
@@ -95,34 +96,6 @@ entry_values (LDAP *ld, LDAPMessage *entry, const char *attr)
   return found;
 }
 
-static void
-free_mods (LDAPMod **mods)
-{
-  for (int i = 0; mods[i] != NULL; i++)
-    {
-      g_free (mods[i]->mod_type);
-      ber_bvecfree (mods[i]->mod_bvalues);
-      g_free (mods[i]);
-    }
-  g_free (mods);
-}
-
-static LDAPMod *
-make_mod (int op, const char *attr, GPtrArray *values)
-{
-  LDAPMod *mod = g_new0 (LDAPMod, 1);
-  mod->mod_op = op | LDAP_MOD_BVALUES;
-  mod->mod_type = g_strdup (attr);
-  mod->mod_bvalues = ber_memcalloc (values->len + 1, sizeof (struct berval *));
-  for (guint i = 0; i < values->len; i++)
-    mod->mod_bvalues[i] = ber_dupbv (NULL, values->pdata[i]);
-  return mod;
-}
-
-/* The seed file's root entry names itself o=enlace. A directory with
- * another base keeps its own root entry when it has one; when it has none,
- * init creates it only if its RDN is o=<value>, which the entry's "o"
- * attribute must then hold. Returns that value, or NULL. */
 static char *
 base_o_value (const char *base)
 {
@@ -204,43 +177,37 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
           }
     }
 
-  g_autoptr(GPtrArray) mods = g_ptr_array_new ();
-  if (res == NULL)
+  g_autoptr(EnlaceMods) mods = enlace_mods_new ();
+  for (guint i = 0; i < wanted->len; i++)
     {
-      for (guint i = 0; i < wanted->len; i++)
-        g_ptr_array_add (mods, make_mod (LDAP_MOD_ADD, attrs->pdata[i], wanted->pdata[i]));
-    }
-  else
-    {
-      LDAPMessage *entry = ldap_first_entry (ld, res);
-      for (guint i = 0; i < wanted->len; i++)
+      GPtrArray *values = wanted->pdata[i];
+      g_autoptr(EnlaceBervalArray) have = NULL;
+      if (res != NULL)
         {
-          g_autoptr(EnlaceBervalArray) have = entry_values (ld, entry, attrs->pdata[i]);
-          if (!same_values (wanted->pdata[i], have))
-            g_ptr_array_add (mods, make_mod (LDAP_MOD_REPLACE, attrs->pdata[i],
-                                             wanted->pdata[i]));
+          have = entry_values (ld, ldap_first_entry (ld, res), attrs->pdata[i]);
+          if (same_values (values, have))
+            continue;
         }
+      enlace_mods_add_bervals (mods, res ? LDAP_MOD_REPLACE : LDAP_MOD_ADD, attrs->pdata[i],
+                               (struct berval **) values->pdata, values->len);
     }
-  g_ptr_array_add (mods, NULL);
-  LDAPMod **mod_array = (LDAPMod **) g_ptr_array_free (g_steal_pointer (&mods), FALSE);
 
   int rc = LDAP_SUCCESS;
-  if (mod_array[0] == NULL)
+  gboolean wrote = !enlace_mods_is_empty (mods);
+  if (!wrote)
     stats->unchanged++;
   else if (res == NULL)
     {
       if (!dry_run)
-        rc = ldap_add_ext_s (ld, dn, mod_array, NULL, NULL);
+        rc = ldap_add_ext_s (ld, dn, enlace_mods_get (mods), NULL, NULL);
       stats->added++;
     }
   else
     {
       if (!dry_run)
-        rc = ldap_modify_ext_s (ld, dn, mod_array, NULL, NULL);
+        rc = ldap_modify_ext_s (ld, dn, enlace_mods_get (mods), NULL, NULL);
       stats->updated++;
     }
-  gboolean wrote = mod_array[0] != NULL;
-  free_mods (mod_array);
 
   if (rc != LDAP_SUCCESS)
     {

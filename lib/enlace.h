@@ -3,13 +3,19 @@
  * and trafficking in persons, kept in OpenLDAP. */
 #pragma once
 
+#include "enlace-account.h"
 #include "enlace-autocleanups.h"
 #include "enlace-config.h"
 #include "enlace-data.h"
 #include "enlace-directory.h"
 #include "enlace-error.h"
+#include "enlace-format.h"
+#include "enlace-institution.h"
 #include "enlace-ldif.h"
 #include "enlace-liaison.h"
 #include "enlace-local.h"
+#include "enlace-registry.h"
 #include "enlace-seed.h"
 #include "enlace-status.h"
+#include "enlace-validate.h"
+#include "enlace-vocabulary.h"

@@ -5,18 +5,20 @@
 start_slapd "$TEST_DIR/ldap"
 enlace init --demo >/dev/null
 
-run_cmd enlace find --country GT --role smuggling-focal-point
+run_cmd enlace find --country GT --role smuggling-focal-point --format table
 expect_rc 0 "the smuggling focal point of Guatemala is found"
 check "the table has a header" has out "^ID +NAME +TITLE +EMAIL +PHONE +ROLES +STATUS$"
+run_cmd enlace find --country GT --role smuggling-focal-point
+check "off a terminal the columns are tab-separated" has out "^ID	NAME	TITLE	EMAIL	PHONE	ROLES	STATUS$"
 check "exactly one current one" test "$(grep -c '^GT-L-' out)" -eq 1
 check "the retired one is left out by default" lacks out "retired"
 
 run_cmd enlace find --country GT --role smuggling-focal-point --status all
 check "--status all shows the retired one too" test "$(grep -c '^GT-L-' out)" -eq 2
 run_cmd enlace find --status retired
-check "--status retired shows only retired liaisons" test "$(grep -c ' retired$' out)" -eq 1 -a "$(grep -c '^[A-Z][A-Z]-L-' out)" -eq 1
+check "--status retired shows only retired liaisons" test "$(grep -c '	retired$' out)" -eq 1 -a "$(grep -c '^[A-Z][A-Z]-L-' out)" -eq 1
 run_cmd enlace find --status pending
-check "the pending prosecutor is found" has out "^HN-L-0005 .* liaison-prosecutor +pending$"
+check "the pending prosecutor is found" has out "^HN-L-0005	.*	liaison-prosecutor	pending$"
 
 run_cmd enlace find --network redtram
 expect_rc 0 "all REDTRAM prosecutors are found"

@@ -4,6 +4,12 @@
 
 #include "enlace-command.h"
 
+ENLACE_BUILTIN_PROTO (account);
+ENLACE_BUILTIN_PROTO (authorize);
 ENLACE_BUILTIN_PROTO (find);
 ENLACE_BUILTIN_PROTO (init);
+ENLACE_BUILTIN_PROTO (register);
+ENLACE_BUILTIN_PROTO (retire);
+ENLACE_BUILTIN_PROTO (show);
 ENLACE_BUILTIN_PROTO (status);
+ENLACE_BUILTIN_PROTO (update);

@@ -5,10 +5,12 @@
 #include "config.h"
 
 #include <langinfo.h>
+#include <errno.h>
 #include <locale.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "enlace-command.h"
 
@@ -116,14 +118,63 @@ enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entrie
 }
 
 static void
-print_usage (FILE *out, const char *prog, const char *description, const EnlaceCommand *commands)
+print_usage (FILE *out, const char *prog, const char *man, const char *description,
+             const EnlaceCommand *commands)
 {
   fprintf (out, _("Usage: %s COMMAND [OPTION...]\n\n%s\n\nCommands:\n"), prog, _(description));
   for (const EnlaceCommand *c = commands; c->name != NULL; c++)
     if (!(c->flags & ENLACE_COMMAND_HIDDEN))
       fprintf (out, "  %-12s %s\n", c->name, _(c->summary));
   fprintf (out, _("\n'%s COMMAND --help' tells about one command; 'man %s' about all.\n\n%s"),
-           prog, prog, _(exit_codes_help));
+           prog, man, _(exit_codes_help));
+}
+
+static const EnlaceCommand *
+lookup (const EnlaceCommand *commands, const char *name)
+{
+  for (const EnlaceCommand *c = commands; c->name != NULL; c++)
+    if (g_str_equal (c->name, name))
+      return c;
+  return NULL;
+}
+
+/**
+ * enlace_command_run_group:
+ * @subcommands: the group's table, ended by an entry with a %NULL name
+ *
+ * Runs "enlace GROUP SUBCOMMAND ...": the same dispatch as the top level,
+ * one level down, for groups such as "enlace account add|list".
+ */
+gboolean
+enlace_command_run_group (const EnlaceCommand *subcommands, int argc, char **argv,
+                          EnlaceInvocation *invocation, GError **error)
+{
+  const char *group = argv[0]; /* "enlace account" */
+  if (argc < 2 || g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h"))
+    {
+      print_usage (argc < 2 ? stderr : stdout, group, invocation->prog,
+                   invocation->command->summary, subcommands);
+      if (argc < 2)
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s needs a command"), group);
+      return argc >= 2;
+    }
+  const EnlaceCommand *sub = lookup (subcommands, argv[1]);
+  if (sub == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("unknown command '%s' (see '%s --help')"), argv[1], group);
+      return FALSE;
+    }
+  g_autofree char *sub_argv0 = g_strdup_printf ("%s %s", group, sub->name);
+  g_autofree char *name = g_strdup_printf ("%s %s", invocation->command->name, sub->name);
+  EnlaceCommand named = *sub;
+  named.name = name;
+  argv[1] = sub_argv0;
+  g_set_prgname (sub_argv0);
+  invocation->command = &named;
+  gboolean ok = sub->fn (argc - 1, argv + 1, invocation, error);
+  invocation->command = NULL;
+  return ok;
 }
 
 static void
@@ -172,13 +223,13 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
   textdomain (GETTEXT_PACKAGE);
   if (argc < 2)
     {
-      print_usage (stderr, prog, description, commands);
+      print_usage (stderr, prog, prog, description, commands);
       return ENLACE_ERROR_INVALID;
     }
   const char *name = argv[1];
   if (g_str_equal (name, "--help") || g_str_equal (name, "-h") || g_str_equal (name, "help"))
     {
-      print_usage (stdout, prog, description, commands);
+      print_usage (stdout, prog, prog, description, commands);
       return 0;
     }
   if (g_str_equal (name, "--version"))
@@ -187,10 +238,7 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
       return 0;
     }
 
-  const EnlaceCommand *command = NULL;
-  for (const EnlaceCommand *c = commands; c->name != NULL && command == NULL; c++)
-    if (g_str_equal (c->name, name))
-      command = c;
+  const EnlaceCommand *command = lookup (commands, name);
   if (command == NULL)
     {
       fprintf (stderr, _("%s: error: unknown command '%s' (see '%s --help')\n"), prog, name,
@@ -215,3 +263,77 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
   return 0;
 }
 
+
+/**
+ * enlace_command_take_id:
+ *
+ * Returns: (transfer none): the one positional argument, an ID, or %NULL
+ * with %ENLACE_ERROR_INVALID when there is none or more than one.
+ */
+const char *
+enlace_command_take_id (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  if (argc == 2)
+    return argv[1];
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+               argc < 2 ? _("an ID is required, like GT-L-0042 (try '%s %s --help')")
+                        : _("give one ID only (try '%s %s --help')"),
+               invocation->prog, invocation->command->name);
+  return NULL;
+}
+
+/**
+ * enlace_command_format:
+ * @name: (nullable): the --format value; %NULL for the default, an aligned
+ *   table on a terminal and tab-separated columns elsewhere
+ */
+gboolean
+enlace_command_format (const char *name, EnlaceFormat *format, GError **error)
+{
+  if (name == NULL)
+    {
+      *format = isatty (STDOUT_FILENO) ? ENLACE_FORMAT_TABLE : ENLACE_FORMAT_TSV;
+      return TRUE;
+    }
+  return enlace_format_parse (name, format, error);
+}
+
+/**
+ * enlace_command_write:
+ *
+ * Writes @text to standard output and flushes it, so a full disk or a
+ * closed pipe is an error and not silent loss.
+ */
+gboolean
+enlace_command_write (GString *text, GError **error)
+{
+  if (fwrite (text->str, 1, text->len, stdout) != text->len || fflush (stdout) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot write the output: %s"),
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_command_list:
+ * @values: (nullable): a repeatable option's values, each maybe "a,b"
+ *
+ * Returns: (transfer full) (nullable): every value, split at commas; %NULL
+ * when the option was not given.
+ */
+char **
+enlace_command_list (char **values)
+{
+  if (values == NULL)
+    return NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  for (char **v = values; *v != NULL; v++)
+    {
+      g_auto(GStrv) parts = enlace_split_list (*v, ",");
+      g_strv_builder_addv (builder, (const char **) parts);
+    }
+  return g_strv_builder_end (builder);
+}

@@ -49,5 +49,13 @@ gboolean enlace_option_context_parse (GOptionContext *context, const GOptionEntr
                                       int *argc, char ***argv, EnlaceInvocation *invocation,
                                       GError **error);
 
+gboolean enlace_command_run_group (const EnlaceCommand *subcommands, int argc, char **argv,
+                                   EnlaceInvocation *invocation, GError **error);
+const char *enlace_command_take_id (int argc, char **argv, EnlaceInvocation *invocation,
+                                    GError **error);
+gboolean enlace_command_format (const char *name, EnlaceFormat *format, GError **error);
+gboolean enlace_command_write (GString *text, GError **error);
+char **enlace_command_list (char **values);
+
 G_END_DECLS
 

@@ -4,8 +4,18 @@
 #include "enlace-builtins.h"
 
 static const EnlaceCommand commands[] = {
+  { "register", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_register,
+    N_("Register a liaison of your country; prints the new ID") },
+  { "authorize", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_authorize,
+    N_("Authorise a pending designation (liaison prosecutors)") },
+  { "update", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_update, N_("Change a liaison's fields") },
+  { "retire", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_retire,
+    N_("Retire a liaison (kept, with reason and successor)") },
+  { "show", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_show, N_("Show one liaison, every field") },
   { "find", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_find,
     N_("Find liaisons by country, role, network, name or status") },
+  { "account", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_account,
+    N_("Create and list the accounts that bind to the directory") },
   { "init", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_init,
     N_("Load the base tree and the vocabularies into the directory") },
   { "status", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_status,

@@ -1,0 +1,470 @@
+/* enlace-format.c — write liaisons in the formats people and programs read.
+ *
+ * JSON (stable, for scripts; documented in enlace(1)):
+ *   find: {"liaisons": [LIAISON...], "count": N}    show: LIAISON
+ *   LIAISON: {"id", "country", "status", "given_name", "surname", "name",
+ *     "title", "institution": {"id", "name"}, "roles": [], "networks": [],
+ *     "languages": [], "email", "phone", "phone_as_written": [], "mobile",
+ *     "notes", "designated", "designated_by", "authorized", "authorized_by",
+ *     "retired", "retired_by", "retirement_reason", "successor",
+ *     "predecessor", "last_confirmed", "dn"}; absent values are null,
+ *     dates YYYY-MM-DD.
+ * CSV (RFC 4180, CRLF): id, status, then the columns enlace import reads,
+ *   so an export can be imported again.
+ * vCard 4.0 (RFC 6350): one card per liaison.
+ */
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#include "enlace-error.h"
+#include "enlace-format.h"
+#include "enlace-ldif.h"
+
+static const struct {
+  const char *name;
+  EnlaceFormat format;
+} format_names[] = {
+  { "table", ENLACE_FORMAT_TABLE }, { "tsv", ENLACE_FORMAT_TSV },   { "json", ENLACE_FORMAT_JSON },
+  { "csv", ENLACE_FORMAT_CSV },     { "vcard", ENLACE_FORMAT_VCARD }, { "ldif", ENLACE_FORMAT_LDIF },
+};
+
+/**
+ * enlace_format_parse:
+ *
+ * Returns: %TRUE with @format set, or %FALSE with %ENLACE_ERROR_INVALID.
+ */
+gboolean
+enlace_format_parse (const char *name, EnlaceFormat *format, GError **error)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (format_names); i++)
+    if (name != NULL && g_ascii_strcasecmp (name, format_names[i].name) == 0)
+      {
+        *format = format_names[i].format;
+        return TRUE;
+      }
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+               "format '%s' is not one of table, tsv, json, csv, vcard, ldif", name ? name : "");
+  return FALSE;
+}
+
+/* --- table ------------------------------------------------------------ */
+
+#define N_COLUMNS 7
+static const char *const table_headers[N_COLUMNS] = { "ID", "NAME", "TITLE", "EMAIL", "PHONE",
+                                                      "ROLES", "STATUS" };
+
+static void
+table_row (EnlaceLiaison *l, char **cells)
+{
+  cells[0] = g_strdup (l->id);
+  cells[1] = g_strdup (l->name);
+  cells[2] = g_strdup (l->title);
+  cells[3] = g_strdup (l->mail);
+  cells[4] = g_strdup (l->phone ? l->phone : (l->phones_as_written[0]));
+  cells[5] = g_strjoinv (",", l->roles);
+  cells[6] = g_strdup (l->status);
+}
+
+/* Table cells are one line: a control character would break the layout
+ * (and could drive a terminal), so it is shown as '?'. */
+static void
+append_cell (GString *out, const char *text, int width)
+{
+  const char *t = text ? text : "";
+  for (const char *p = t; *p; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      if (g_unichar_iscntrl (c))
+        g_string_append_c (out, '?');
+      else
+        g_string_append_unichar (out, c);
+    }
+  for (long pad = width - g_utf8_strlen (t, -1); pad > 0; pad--)
+    g_string_append_c (out, ' ');
+}
+
+static void
+format_table (GString *out, GPtrArray *liaisons, gboolean aligned)
+{
+  int widths[N_COLUMNS];
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (int c = 0; c < N_COLUMNS; c++)
+    widths[c] = strlen (table_headers[c]);
+  for (guint i = 0; i < liaisons->len; i++)
+    {
+      char **cells = g_new0 (char *, N_COLUMNS + 1);
+      table_row (liaisons->pdata[i], cells);
+      for (int c = 0; c < N_COLUMNS; c++)
+        widths[c] = MAX (widths[c], (int) g_utf8_strlen (cells[c] ? cells[c] : "", -1));
+      g_ptr_array_add (rows, cells);
+    }
+  for (int r = -1; r < (int) rows->len; r++)
+    {
+      const char *const *cells = r < 0 ? table_headers : rows->pdata[r];
+      for (int c = 0; c < N_COLUMNS; c++)
+        {
+          gboolean last = c == N_COLUMNS - 1;
+          append_cell (out, cells[c], aligned && !last ? widths[c] : 0);
+          if (!last)
+            g_string_append (out, aligned ? "  " : "\t");
+        }
+      g_string_append_c (out, '\n');
+    }
+}
+
+/* --- JSON ------------------------------------------------------------- */
+
+static void
+json_string (JsonBuilder *b, const char *key, const char *value)
+{
+  json_builder_set_member_name (b, key);
+  if (value != NULL)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+json_strv (JsonBuilder *b, const char *key, char **values)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (int i = 0; values != NULL && values[i] != NULL; i++)
+    json_builder_add_string_value (b, values[i]);
+  json_builder_end_array (b);
+}
+
+static void
+json_liaison (JsonBuilder *b, EnlaceLiaison *l)
+{
+  json_builder_begin_object (b);
+  json_string (b, "id", l->id);
+  json_string (b, "country", l->country);
+  json_string (b, "status", l->status);
+  json_string (b, "given_name", l->given_name);
+  json_string (b, "surname", l->surname);
+  json_string (b, "name", l->name);
+  json_string (b, "title", l->title);
+  json_builder_set_member_name (b, "institution");
+  json_builder_begin_object (b);
+  json_string (b, "id", l->institution_id);
+  json_string (b, "name", l->institution);
+  json_builder_end_object (b);
+  json_strv (b, "roles", l->roles);
+  json_strv (b, "networks", l->networks);
+  json_strv (b, "languages", l->languages);
+  json_string (b, "email", l->mail);
+  json_string (b, "phone", l->phone);
+  json_strv (b, "phone_as_written", l->phones_as_written);
+  json_string (b, "mobile", l->mobile);
+  json_string (b, "notes", l->notes);
+  json_string (b, "designated", l->designated);
+  json_string (b, "designated_by", l->designated_by);
+  json_string (b, "authorized", l->authorized);
+  json_string (b, "authorized_by", l->authorized_by);
+  json_string (b, "retired", l->retired);
+  json_string (b, "retired_by", l->retired_by);
+  json_string (b, "retirement_reason", l->retirement_reason);
+  json_string (b, "successor", l->successor_id);
+  json_string (b, "predecessor", l->predecessor_id);
+  json_string (b, "last_confirmed", l->last_confirmed);
+  json_string (b, "dn", l->dn);
+  json_builder_end_object (b);
+}
+
+static void
+json_finish (GString *out, JsonBuilder *b)
+{
+  g_autoptr(JsonNode) root = json_builder_get_root (b);
+  g_autoptr(JsonGenerator) gen = json_generator_new ();
+  json_generator_set_pretty (gen, TRUE);
+  json_generator_set_root (gen, root);
+  g_autofree char *text = json_generator_to_data (gen, NULL);
+  g_string_append (out, text);
+  g_string_append_c (out, '\n');
+}
+
+/* --- CSV -------------------------------------------------------------- */
+
+static void
+csv_field (GString *out, const char *value, gboolean last)
+{
+  const char *v = value ? value : "";
+  if (strpbrk (v, ",\"\r\n") != NULL || (*v && (v[0] == ' ' || v[strlen (v) - 1] == ' ')))
+    {
+      g_string_append_c (out, '"');
+      for (const char *p = v; *p; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (out, '"');
+          g_string_append_c (out, *p);
+        }
+      g_string_append_c (out, '"');
+    }
+  else
+    g_string_append (out, v);
+  g_string_append (out, last ? "\r\n" : ",");
+}
+
+static void
+format_csv (GString *out, GPtrArray *liaisons)
+{
+  g_string_append (out, "id,status,country,given_name,surname,title,institution,role,network,"
+                        "email,phone,fax,mobile,language\r\n");
+  for (guint i = 0; i < liaisons->len; i++)
+    {
+      EnlaceLiaison *l = liaisons->pdata[i];
+      g_autofree char *roles = g_strjoinv (";", l->roles);
+      g_autofree char *networks = g_strjoinv (";", l->networks);
+      g_autofree char *languages = g_strjoinv (";", l->languages);
+      const char *fields[] = { l->id, l->status, l->country, l->given_name, l->surname, l->title,
+                               l->institution_id, roles, networks, l->mail,
+                               l->phone ? l->phone : l->phones_as_written[0], NULL, l->mobile,
+                               languages };
+      for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+        csv_field (out, fields[f], f + 1 == G_N_ELEMENTS (fields));
+    }
+}
+
+/* --- vCard 4.0 -------------------------------------------------------- */
+
+/* RFC 6350 3.4: escape backslash, comma, semicolon (in list or compound
+ * values) and newline. */
+static void
+vcard_escape (GString *line, const char *value)
+{
+  for (const char *p = value ? value : ""; *p; p++)
+    switch (*p)
+      {
+      case '\\': g_string_append (line, "\\\\"); break;
+      case ',': g_string_append (line, "\\,"); break;
+      case ';': g_string_append (line, "\\;"); break;
+      case '\n': g_string_append (line, "\\n"); break;
+      case '\r': break;
+      default: g_string_append_c (line, *p);
+      }
+}
+
+/* RFC 6350 3.2: fold lines longer than 75 octets, never inside a UTF-8
+ * sequence; a folded line goes on after CRLF and one space. */
+static void
+vcard_line (GString *out, GString *line)
+{
+  gsize col = 0;
+  for (const char *p = line->str; *p; )
+    {
+      const char *next = g_utf8_next_char (p);
+      gsize n = next - p;
+      if (col + n > 75)
+        {
+          g_string_append (out, "\r\n ");
+          col = 1;
+        }
+      g_string_append_len (out, p, n);
+      col += n;
+      p = next;
+    }
+  g_string_append (out, "\r\n");
+  g_string_truncate (line, 0);
+}
+
+static void
+vcard_prop (GString *out, GString *line, const char *name, const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  g_string_append_printf (line, "%s:", name);
+  vcard_escape (line, value);
+  vcard_line (out, line);
+}
+
+static void
+format_vcard (GString *out, EnlaceLiaison *l)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_string_append (out, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
+  vcard_prop (out, line, "FN", l->name);
+  g_string_append (line, "N:");
+  vcard_escape (line, l->surname);
+  g_string_append_c (line, ';');
+  vcard_escape (line, l->given_name);
+  g_string_append (line, ";;;");
+  vcard_line (out, line);
+  vcard_prop (out, line, "TITLE", l->title);
+  vcard_prop (out, line, "ORG", l->institution);
+  vcard_prop (out, line, "EMAIL;TYPE=work", l->mail);
+  if (l->phone != NULL)
+    {
+      g_autofree char *uri = g_strconcat ("tel:", l->phone, NULL);
+      vcard_prop (out, line, "TEL;VALUE=uri;TYPE=\"work,voice\"", uri);
+    }
+  else if (l->phones_as_written[0] != NULL)
+    vcard_prop (out, line, "TEL;VALUE=text;TYPE=work", l->phones_as_written[0]);
+  for (int i = 0; l->languages[i] != NULL; i++)
+    vcard_prop (out, line, i == 0 ? "LANG;PREF=1" : "LANG", l->languages[i]);
+  if (l->roles[0] != NULL)
+    {
+      g_string_append (line, "ROLE:");
+      for (int i = 0; l->roles[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append (line, "\\, ");
+          vcard_escape (line, l->roles[i]);
+        }
+      vcard_line (out, line);
+    }
+  if (l->networks[0] != NULL)
+    {
+      g_string_append (line, "CATEGORIES:");
+      for (int i = 0; l->networks[i] != NULL; i++)
+        {
+          if (i > 0)
+            g_string_append_c (line, ',');
+          vcard_escape (line, l->networks[i]);
+        }
+      vcard_line (out, line);
+    }
+  if (l->status != NULL && g_strcmp0 (l->status, "active") != 0)
+    {
+      g_autofree char *note = g_strdup_printf ("enlace status: %s", l->status);
+      vcard_prop (out, line, "NOTE", note);
+    }
+  g_autofree char *uid = g_strdup_printf ("urn:enlace:%s", l->id);
+  vcard_prop (out, line, "UID", uid);
+  vcard_prop (out, line, "X-ENLACE-STATUS", l->status);
+  g_string_append (out, "END:VCARD\r\n");
+}
+
+/* --- LDIF ------------------------------------------------------------- */
+
+static void
+ldif_strv (GString *out, const char *attr, char **values)
+{
+  for (int i = 0; values != NULL && values[i] != NULL; i++)
+    enlace_ldif_append_str (out, attr, values[i]);
+}
+
+static void
+format_ldif (GString *out, EnlaceLiaison *l)
+{
+  const struct { const char *attr; const char *value; } single[] = {
+    { "enlaceId", l->id },          { "c", l->country },       { "enlaceStatus", l->status },
+    { "cn", l->name },              { "givenName", l->given_name }, { "sn", l->surname },
+    { "title", l->title },          { "o", l->institution },   { "mail", l->mail },
+    { "telephoneNumber", l->phone }, { "enlaceMobile", l->mobile }, { "enlaceNotes", l->notes },
+  };
+  enlace_ldif_append_str (out, "dn", l->dn);
+  enlace_ldif_append_str (out, "objectClass", "enlaceLiaison");
+  for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
+    if (single[i].value != NULL)
+      enlace_ldif_append_str (out, single[i].attr, single[i].value);
+  ldif_strv (out, "enlaceRole", l->roles);
+  ldif_strv (out, "enlaceNetwork", l->networks);
+  ldif_strv (out, "enlaceLanguage", l->languages);
+  g_string_append_c (out, '\n');
+}
+
+/**
+ * enlace_format_liaisons:
+ *
+ * Appends @liaisons to @out in @format: the result of a search.
+ */
+void
+enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons)
+{
+  switch (format)
+    {
+    case ENLACE_FORMAT_TABLE:
+    case ENLACE_FORMAT_TSV:
+      format_table (out, liaisons, format == ENLACE_FORMAT_TABLE);
+      break;
+    case ENLACE_FORMAT_JSON:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "liaisons");
+        json_builder_begin_array (b);
+        for (guint i = 0; i < liaisons->len; i++)
+          json_liaison (b, liaisons->pdata[i]);
+        json_builder_end_array (b);
+        json_builder_set_member_name (b, "count");
+        json_builder_add_int_value (b, liaisons->len);
+        json_builder_end_object (b);
+        json_finish (out, b);
+      }
+      break;
+    case ENLACE_FORMAT_CSV:
+      format_csv (out, liaisons);
+      break;
+    case ENLACE_FORMAT_VCARD:
+      for (guint i = 0; i < liaisons->len; i++)
+        format_vcard (out, liaisons->pdata[i]);
+      break;
+    case ENLACE_FORMAT_LDIF:
+      for (guint i = 0; i < liaisons->len; i++)
+        format_ldif (out, liaisons->pdata[i]);
+      break;
+    }
+}
+
+static void
+detail_line (GString *out, const char *label, const char *value)
+{
+  if (value == NULL || *value == '\0')
+    return;
+  g_string_append_printf (out, "%-18s ", label);
+  append_cell (out, value, 0);
+  g_string_append_c (out, '\n');
+}
+
+/**
+ * enlace_format_liaison_detail:
+ *
+ * Appends one liaison to @out: every field, one a line, for a table;
+ * the object itself for JSON; otherwise as enlace_format_liaisons().
+ */
+void
+enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *l)
+{
+  if (format == ENLACE_FORMAT_JSON)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_liaison (b, l);
+      json_finish (out, b);
+      return;
+    }
+  if (format != ENLACE_FORMAT_TABLE && format != ENLACE_FORMAT_TSV)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, l);
+      enlace_format_liaisons (out, format, one);
+      return;
+    }
+  g_autofree char *roles = g_strjoinv (", ", l->roles);
+  g_autofree char *networks = g_strjoinv (", ", l->networks);
+  g_autofree char *languages = g_strjoinv (", ", l->languages);
+  g_autofree char *as_written = g_strjoinv (", ", l->phones_as_written);
+  g_autofree char *institution = l->institution_id
+                                     ? g_strdup_printf ("%s (%s)", l->institution ? l->institution : "",
+                                                        l->institution_id)
+                                     : g_strdup (l->institution);
+  const struct { const char *label; const char *value; } lines[] = {
+    { "id:", l->id },                  { "status:", l->status },
+    { "name:", l->name },              { "title:", l->title },
+    { "institution:", institution },   { "country:", l->country },
+    { "roles:", roles },               { "networks:", networks },
+    { "email:", l->mail },             { "phone:", l->phone },
+    { "phone as written:", as_written }, { "mobile:", l->mobile },
+    { "languages:", languages },       { "notes:", l->notes },
+    { "designated:", l->designated },  { "designated by:", l->designated_by },
+    { "authorized:", l->authorized },  { "authorized by:", l->authorized_by },
+    { "retired:", l->retired },        { "retired by:", l->retired_by },
+    { "reason:", l->retirement_reason }, { "successor:", l->successor_id },
+    { "predecessor:", l->predecessor_id }, { "last confirmed:", l->last_confirmed },
+    { "dn:", l->dn },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
+    detail_line (out, lines[i].label, lines[i].value);
+}

@@ -1,0 +1,23 @@
+/* enlace-format.h — liaisons as a table, JSON, CSV, vCard or LDIF. */
+#pragma once
+
+#include <glib.h>
+
+#include "enlace-liaison.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  ENLACE_FORMAT_TABLE,
+  ENLACE_FORMAT_TSV,   /* the table's columns, tab-separated: a table off a terminal */
+  ENLACE_FORMAT_JSON,
+  ENLACE_FORMAT_CSV,
+  ENLACE_FORMAT_VCARD,
+  ENLACE_FORMAT_LDIF,
+} EnlaceFormat;
+
+gboolean enlace_format_parse (const char *name, EnlaceFormat *format, GError **error);
+void enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons);
+void enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *liaison);
+
+G_END_DECLS

@@ -1,0 +1,100 @@
+/* enlace account add|list — the accounts that bind to the directory. */
+#include "config.h"
+
+#include <stdio.h>
+
+#include "enlace-builtins.h"
+
+/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+static char *opt_kind;
+static char *opt_country;
+static char *opt_new_password_file;
+static char *opt_description;
+
+static GOptionEntry add_options[] = {
+  { "kind", 'k', 0, G_OPTION_ARG_STRING, &opt_kind, N_("secretariat, cancilleria or staff"),
+    "KIND" },
+  { "country", 'c', 0, G_OPTION_ARG_STRING, &opt_country,
+    N_("the Cancillería's country (for --kind cancilleria)"), "CC" },
+  { "new-password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_new_password_file,
+    N_("read the new account's password from FILE"), "FILE" },
+  { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description, N_("who it is for"), "TEXT" },
+  { NULL }
+};
+
+static gboolean
+account_add (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  EnlaceAccountKind kind;
+  if (!enlace_option_context_parse (context, add_options, &argc, &argv, invocation, error))
+    return FALSE;
+  if (argc != 2)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("give the account's name (try 'enlace account add --help')"));
+      return FALSE;
+    }
+  if (opt_kind == NULL || !enlace_account_kind_parse (opt_kind, &kind, error))
+    {
+      if (opt_kind == NULL)
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                     _("kind is required (--kind secretariat|cancilleria|staff)"));
+      return FALSE;
+    }
+  if (opt_new_password_file == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("the password comes from a file (--new-password-file); never from the "
+                     "command line"));
+      return FALSE;
+    }
+  g_autoptr(EnlaceConfig) pw = enlace_config_new ();
+  enlace_config_set (pw, ENLACE_SETTING_PASSWORD_FILE, opt_new_password_file,
+                     ENLACE_CONFIG_SOURCE_FLAG);
+  g_autofree char *password = enlace_config_read_password (pw, error);
+  if (password == NULL)
+    return FALSE;
+  g_autofree char *dn = enlace_account_add (invocation->directory, kind, opt_country, argv[1],
+                                            password, opt_description, error);
+  if (dn == NULL)
+    return FALSE;
+  printf ("%s\n", dn);
+  return TRUE;
+}
+
+static gboolean
+account_list (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (NULL);
+  if (!enlace_option_context_parse (context, NULL, &argc, &argv, invocation, error))
+    return FALSE;
+  g_autoptr(GPtrArray) accounts = enlace_account_list (invocation->directory, error);
+  if (accounts == NULL)
+    return FALSE;
+  if (accounts->len == 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, _("no account is visible to you"));
+      return FALSE;
+    }
+  g_autoptr(GString) out = g_string_new (NULL);
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      EnlaceAccount *a = accounts->pdata[i];
+      g_string_append_printf (out, "%-12s %-3s %-20s %s\n", enlace_account_kind_to_string (a->kind),
+                              a->country ? a->country : "-", a->name, a->dn);
+    }
+  return enlace_command_write (out, error);
+}
+
+static const EnlaceCommand subcommands[] = {
+  { "add", ENLACE_COMMAND_ARGUMENTS, account_add,
+    N_("Create an account (Secretariat, Cancillería or staff)") },
+  { "list", ENLACE_COMMAND_FLAGS_NONE, account_list, N_("List the accounts") },
+  { NULL }
+};
+
+ENLACE_BUILTIN_PROTO (account)
+{
+  return enlace_command_run_group (subcommands, argc, argv, invocation, error);
+}
