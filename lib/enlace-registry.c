@@ -210,9 +210,16 @@ enlace_liaison_draft_new (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary,
 
   if (spec->institution != NULL)
     {
+      g_autoptr(GError) lookup_error = NULL;
       if (!enlace_institution_lookup (dir, spec->institution, &d->institution_dn,
-                                      &d->institution_name, error))
-        return NULL;
+                                      &d->institution_name, &lookup_error))
+        {
+          /* For a registration a missing institution is bad input. */
+          if (lookup_error->code == ENLACE_ERROR_NOT_FOUND)
+            lookup_error->code = ENLACE_ERROR_INVALID;
+          g_propagate_error (error, g_steal_pointer (&lookup_error));
+          return NULL;
+        }
       if (!institution_fits (dir, d->institution_dn, d->country))
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,

@@ -155,7 +155,8 @@ enlace_validate_id (const char *field, const char *value, GError **error)
 {
   static GRegex *pattern;
   if (g_once_init_enter (&pattern))
-    g_once_init_leave (&pattern, g_regex_new ("^[A-Z]{2,3}-[LI]-[0-9]{4,9}$", G_REGEX_OPTIMIZE,
+    g_once_init_leave (&pattern, g_regex_new ("^[A-Z]{2,3}-[LI]-[0-9]{4,9}$",
+                                              G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY,
                                               0, NULL));
   g_autofree char *up = g_ascii_strup (value ? value : "", -1);
   if (!g_utf8_validate (up, -1, NULL) || !g_regex_match (pattern, up, 0, NULL))
@@ -199,7 +200,7 @@ enlace_validate_language (const char *field, const char *value, GError **error)
   static GRegex *pattern;
   if (g_once_init_enter (&pattern))
     g_once_init_leave (&pattern, g_regex_new ("^[a-zA-Z]{2,3}(-[a-zA-Z]{2}|-[0-9]{3})?$",
-                                              G_REGEX_OPTIMIZE, 0, NULL));
+                                              G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY, 0, NULL));
   if (value == NULL || !g_utf8_validate (value, -1, NULL) || !g_regex_match (pattern, value, 0, NULL))
     return invalid (error, field, value ? value : "", "is not a language tag (es, en, pt-BR)"),
            NULL;

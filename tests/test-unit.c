@@ -309,6 +309,140 @@ test_local_paths (void)
   g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
 }
 
+typedef struct {
+  const char *in;
+  const char *out; /* NULL: refused */
+} ValidCase;
+
+static const ValidCase email_cases[] = {
+  { "ana.pena@cancilleria.gt.example", "ana.pena@cancilleria.gt.example" },
+  { "Ana@Example.ORG", "Ana@example.org" },
+  { "ana@cancillería.gt", "ana@xn--cancillera-s8a.gt" },
+  { "o'brien+enlace@x.example", "o'brien+enlace@x.example" },
+  { "ana@", NULL },           { "@x.example", NULL },     { "ana@localhost", NULL },
+  { "aná@x.example", NULL },  { "a..b@x.example", NULL }, { ".a@x.example", NULL },
+  { "a b@x.example", NULL },  { "a@-x.example", NULL },   { "a@x..example", NULL },
+  { "a@b.example\r\nBcc: c@d.example", NULL },            { "a@192.168.1.1", NULL },
+};
+
+static void
+test_email (gconstpointer data)
+{
+  const ValidCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = enlace_validate_email ("email", c->in, &error);
+  g_assert_cmpstr (out, ==, c->out);
+  if (c->out == NULL)
+    {
+      g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, "email '"));
+    }
+}
+
+typedef struct {
+  const char *in;
+  const char *code;
+  const char *out;
+} PhoneCase;
+
+static const PhoneCase phone_cases[] = {
+  { "2200-1234", "502", "+50222001234" },   { "+502 2200 1234", "502", "+50222001234" },
+  { "00502 2200 1234", "502", "+50222001234" }, { "(202) 555-0142", "1", "+12025550142" },
+  { "1 202 555 0142", "1", "+12025550142" }, { "55 1234 5678", "52", "+525512345678" },
+  { "+1 (809) 555.0100", "1", "+18095550100" },
+  { "call me", "502", NULL },               { "2200-1234 ext 5", "502", NULL },
+  { "123", "502", NULL },                   { "+1234567890123456", "502", NULL },
+  { "22+001234", "502", NULL },             { "2200-1234", NULL, NULL },
+};
+
+static void
+test_phone (gconstpointer data)
+{
+  const PhoneCase *c = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = enlace_phone_normalize ("phone", c->in, c->code, &error);
+  g_assert_cmpstr (out, ==, c->out);
+  if (c->out == NULL)
+    g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+}
+
+static void
+test_text (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *nfc = enlace_validate_text ("surname", "Jose\xcc\x81", 128, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (nfc, ==, "Jos\xc3\xa9");
+  /* 128 characters pass, 129 do not; characters, not bytes. */
+  g_autofree char *max = g_strnfill (64, 'a');
+  g_autofree char *accented = g_strconcat (max, "ññññññññññññññññññññññññññññññññññññññññññññññññññññññññññññññññ", NULL);
+  g_autofree char *ok = enlace_validate_text ("surname", accented, 128, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (ok);
+  const char *bad[] = { "", " a", "a ", "a\nb", "a\rb", "a\tb", "\xff", "a\x7f" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autofree char *out = enlace_validate_text ("surname", bad[i], 128, &e);
+      g_assert_null (out);
+      g_assert_error (e, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (e->message, "surname"));
+      /* Messages never carry the raw control characters or bytes. */
+      g_assert_null (strchr (e->message, '\n'));
+      g_assert_true (g_utf8_validate (e->message, -1, NULL));
+    }
+}
+
+static void
+test_ids_terms_languages_dates (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = enlace_validate_id ("ID", "gt-l-0042", &error);
+  g_assert_cmpstr (id, ==, "GT-L-0042");
+  const char *bad_ids[] = { "GT-L-42", "GT-X-0001", "GT-L-0001\n", "*", "GT-L-0001)(c=*", "" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_ids); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autofree char *out = enlace_validate_id ("ID", bad_ids[i], &e);
+      g_assert_null (out);
+      g_assert_error (e, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+    }
+  g_autofree char *term = enlace_validate_term ("role", "Liaison-Prosecutor", &error);
+  g_assert_cmpstr (term, ==, "liaison-prosecutor");
+  g_autofree char *lang = enlace_validate_language ("language", "PT-br", &error);
+  g_assert_cmpstr (lang, ==, "pt-BR");
+  g_autofree char *date = enlace_date_to_generalized ("date", "2024-02-29", &error);
+  g_assert_cmpstr (date, ==, "20240229000000Z");
+  g_autofree char *back = enlace_date_from_generalized (date);
+  g_assert_cmpstr (back, ==, "2024-02-29");
+  const char *bad_dates[] = { "2023-02-29", "2026-13-01", "2026-1-01", "26-01-01", "2026-01-01x" };
+  for (gsize i = 0; i < G_N_ELEMENTS (bad_dates); i++)
+    {
+      g_autoptr(GError) e = NULL;
+      g_autofree char *out = enlace_date_to_generalized ("date", bad_dates[i], &e);
+      g_assert_null (out);
+      g_assert_error (e, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+    }
+  g_setenv ("ENLACE_NOW", "2027-01-15", TRUE);
+  g_autofree char *today = enlace_today ();
+  g_assert_cmpstr (today, ==, "2027-01-15");
+  g_unsetenv ("ENLACE_NOW");
+  g_auto(GStrv) list = enlace_split_list (" es, en ;;fr ", ",;");
+  g_assert_cmpstrv (list, ((const char *[]){ "es", "en", "fr", NULL }));
+}
+
+static void
+test_dn_child_escapes (void)
+{
+  g_autofree char *dn = enlace_dn_child ("cn", ", + \" \\ < > ; =", "o=enlace");
+  g_assert_cmpstr (dn, ==, "cn=\\2C \\2B \\22 \\5C \\3C \\3E \\3B \\3D,o=enlace");
+  g_autofree char *hash = enlace_dn_child ("cn", "#x ", "o=enlace");
+  g_autofree char *first = enlace_dn_first_value (hash);
+  g_assert_cmpstr (first, ==, "#x ");
+  g_autofree char *round = enlace_dn_first_value (dn);
+  g_assert_cmpstr (round, ==, ", + \" \\ < > ; =");
+}
+
 static void
 test_status_names (void)
 {
@@ -353,5 +487,18 @@ main (int argc, char **argv)
   g_test_add_func ("/data/path", test_data_path);
   g_test_add_func ("/local/paths", test_local_paths);
   g_test_add_func ("/status/names", test_status_names);
+  for (gsize i = 0; i < G_N_ELEMENTS (email_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validate/email/%zu", i);
+      g_test_add_data_func (name, &email_cases[i], test_email);
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (phone_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/validate/phone/%zu", i);
+      g_test_add_data_func (name, &phone_cases[i], test_phone);
+    }
+  g_test_add_func ("/validate/text", test_text);
+  g_test_add_func ("/validate/ids-terms-languages-dates", test_ids_terms_languages_dates);
+  g_test_add_func ("/dn/child-escapes", test_dn_child_escapes);
   return g_test_run ();
 }

@@ -5,20 +5,22 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_kind;
 static char *opt_country;
 static char *opt_new_password_file;
 static char *opt_description;
 
 static GOptionEntry add_options[] = {
-  { "kind", 'k', 0, G_OPTION_ARG_STRING, &opt_kind, N_("secretariat, cancilleria or staff"),
+  { "kind", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kind, N_("secretariat, cancilleria or staff"),
     "KIND" },
-  { "country", 'c', 0, G_OPTION_ARG_STRING, &opt_country,
+  { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country,
     N_("the Cancillería's country (for --kind cancilleria)"), "CC" },
   { "new-password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_new_password_file,
     N_("read the new account's password from FILE"), "FILE" },
-  { "description", 0, 0, G_OPTION_ARG_STRING, &opt_description, N_("who it is for"), "TEXT" },
+  { "description", 0, 0, G_OPTION_ARG_FILENAME, &opt_description, N_("who it is for"), "TEXT" },
   { NULL }
 };
 

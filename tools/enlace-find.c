@@ -4,7 +4,9 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_country;
 static char *opt_role;
 static char *opt_network;
@@ -14,15 +16,15 @@ static char *opt_status;
 static char *opt_format;
 
 static GOptionEntry options[] = {
-  { "country", 'c', 0, G_OPTION_ARG_STRING, &opt_country, N_("ISO 3166 code, e.g. GT"), "CC" },
-  { "role", 'r', 0, G_OPTION_ARG_STRING, &opt_role, N_("role ID, e.g. smuggling-focal-point"), "ROLE" },
-  { "network", 'N', 0, G_OPTION_ARG_STRING, &opt_network, N_("network ID, e.g. redtram"), "NETWORK" },
-  { "institution", 'i', 0, G_OPTION_ARG_STRING, &opt_institution,
+  { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country, N_("ISO 3166 code, e.g. GT"), "CC" },
+  { "role", 'r', 0, G_OPTION_ARG_FILENAME, &opt_role, N_("role ID, e.g. smuggling-focal-point"), "ROLE" },
+  { "network", 'N', 0, G_OPTION_ARG_FILENAME, &opt_network, N_("network ID, e.g. redtram"), "NETWORK" },
+  { "institution", 'i', 0, G_OPTION_ARG_FILENAME, &opt_institution,
     N_("an institution's ID or exact name"), "ID" },
-  { "name", 0, 0, G_OPTION_ARG_STRING, &opt_name, N_("part of the name"), "TEXT" },
-  { "status", 's', 0, G_OPTION_ARG_STRING, &opt_status,
+  { "name", 0, 0, G_OPTION_ARG_FILENAME, &opt_name, N_("part of the name"), "TEXT" },
+  { "status", 's', 0, G_OPTION_ARG_FILENAME, &opt_status,
     N_("pending, active, retired, unverified or all (default: all but retired)"), "STATUS" },
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
+  { "format", 'f', 0, G_OPTION_ARG_FILENAME, &opt_format,
     N_("table, tsv, json, csv, vcard or ldif (default: table on a terminal, tsv elsewhere)"),
     "FORMAT" },
   { NULL }

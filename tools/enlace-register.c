@@ -5,7 +5,9 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_country;
 static char *opt_given_name;
 static char *opt_surname;
@@ -20,23 +22,23 @@ static char **opt_languages;
 static char *opt_notes;
 
 static GOptionEntry options[] = {
-  { "country", 'c', 0, G_OPTION_ARG_STRING, &opt_country, N_("ISO 3166 code, e.g. GT"), "CC" },
-  { "given-name", 0, 0, G_OPTION_ARG_STRING, &opt_given_name, N_("given name(s)"), "NAME" },
-  { "surname", 0, 0, G_OPTION_ARG_STRING, &opt_surname, N_("surname(s)"), "NAME" },
-  { "title", 't', 0, G_OPTION_ARG_STRING, &opt_title, N_("position held"), "TITLE" },
-  { "institution", 'i', 0, G_OPTION_ARG_STRING, &opt_institution,
+  { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country, N_("ISO 3166 code, e.g. GT"), "CC" },
+  { "given-name", 0, 0, G_OPTION_ARG_FILENAME, &opt_given_name, N_("given name(s)"), "NAME" },
+  { "surname", 0, 0, G_OPTION_ARG_FILENAME, &opt_surname, N_("surname(s)"), "NAME" },
+  { "title", 't', 0, G_OPTION_ARG_FILENAME, &opt_title, N_("position held"), "TITLE" },
+  { "institution", 'i', 0, G_OPTION_ARG_FILENAME, &opt_institution,
     N_("the institution's ID (GT-I-0001) or exact name"), "ID" },
-  { "role", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &opt_roles, N_("role ID(s), comma-separated"),
+  { "role", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_roles, N_("role ID(s), comma-separated"),
     "ROLE[,ROLE...]" },
-  { "network", 'N', 0, G_OPTION_ARG_STRING_ARRAY, &opt_networks, N_("network ID(s)"),
+  { "network", 'N', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_networks, N_("network ID(s)"),
     "NETWORK" },
-  { "email", 'e', 0, G_OPTION_ARG_STRING, &opt_email, N_("work email address"), "EMAIL" },
-  { "phone", 'p', 0, G_OPTION_ARG_STRING, &opt_phone,
+  { "email", 'e', 0, G_OPTION_ARG_FILENAME, &opt_email, N_("work email address"), "EMAIL" },
+  { "phone", 'p', 0, G_OPTION_ARG_FILENAME, &opt_phone,
     N_("work phone; national numbers get the country's code"), "PHONE" },
-  { "mobile", 'm', 0, G_OPTION_ARG_STRING, &opt_mobile, N_("mobile (restricted)"), "PHONE" },
-  { "language", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &opt_languages,
+  { "mobile", 'm', 0, G_OPTION_ARG_FILENAME, &opt_mobile, N_("mobile (restricted)"), "PHONE" },
+  { "language", 'l', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_languages,
     N_("languages for correspondence, e.g. es,en"), "LANG[,LANG...]" },
-  { "notes", 0, 0, G_OPTION_ARG_STRING, &opt_notes, N_("notes (restricted)"), "TEXT" },
+  { "notes", 0, 0, G_OPTION_ARG_FILENAME, &opt_notes, N_("notes (restricted)"), "TEXT" },
   { NULL }
 };
 

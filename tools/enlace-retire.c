@@ -6,16 +6,18 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_reason;
 static char *opt_successor;
 static char *opt_date;
 
 static GOptionEntry options[] = {
-  { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, N_("why (required)"), "TEXT" },
-  { "successor", 0, 0, G_OPTION_ARG_STRING, &opt_successor, N_("ID of the liaison who takes over"),
+  { "reason", 0, 0, G_OPTION_ARG_FILENAME, &opt_reason, N_("why (required)"), "TEXT" },
+  { "successor", 0, 0, G_OPTION_ARG_FILENAME, &opt_successor, N_("ID of the liaison who takes over"),
     "ID" },
-  { "date", 0, 0, G_OPTION_ARG_STRING, &opt_date, N_("when (default: today)"), "YYYY-MM-DD" },
+  { "date", 0, 0, G_OPTION_ARG_FILENAME, &opt_date, N_("when (default: today)"), "YYYY-MM-DD" },
   { NULL }
 };
 

@@ -3,11 +3,13 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_format;
 
 static GOptionEntry options[] = {
-  { "format", 'f', 0, G_OPTION_ARG_STRING, &opt_format,
+  { "format", 'f', 0, G_OPTION_ARG_FILENAME, &opt_format,
     N_("table, tsv, json, csv, vcard or ldif"), "FORMAT" },
   { NULL }
 };

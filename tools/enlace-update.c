@@ -5,7 +5,9 @@
 
 #include "enlace-builtins.h"
 
-/* Update docs/enlace.1 and docs/completion/enlace when you change these. */
+/* Values are taken as bytes (FILENAME), not converted by GOption: the
+ * library checks they are UTF-8 and names the field when they are not.
+ * Update docs/enlace.1 and docs/completion/enlace when you change these. */
 static char *opt_given_name;
 static char *opt_surname;
 static char *opt_title;
@@ -19,20 +21,20 @@ static char **opt_languages;
 static char *opt_notes;
 
 static GOptionEntry options[] = {
-  { "given-name", 0, 0, G_OPTION_ARG_STRING, &opt_given_name, N_("new given name(s)"), "NAME" },
-  { "surname", 0, 0, G_OPTION_ARG_STRING, &opt_surname, N_("new surname(s)"), "NAME" },
-  { "title", 't', 0, G_OPTION_ARG_STRING, &opt_title, N_("new position"), "TITLE" },
-  { "institution", 'i', 0, G_OPTION_ARG_STRING, &opt_institution, N_("new institution"), "ID" },
-  { "role", 'r', 0, G_OPTION_ARG_STRING_ARRAY, &opt_roles, N_("the roles, replacing all"),
+  { "given-name", 0, 0, G_OPTION_ARG_FILENAME, &opt_given_name, N_("new given name(s)"), "NAME" },
+  { "surname", 0, 0, G_OPTION_ARG_FILENAME, &opt_surname, N_("new surname(s)"), "NAME" },
+  { "title", 't', 0, G_OPTION_ARG_FILENAME, &opt_title, N_("new position"), "TITLE" },
+  { "institution", 'i', 0, G_OPTION_ARG_FILENAME, &opt_institution, N_("new institution"), "ID" },
+  { "role", 'r', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_roles, N_("the roles, replacing all"),
     "ROLE[,ROLE...]" },
-  { "network", 'N', 0, G_OPTION_ARG_STRING_ARRAY, &opt_networks,
+  { "network", 'N', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_networks,
     N_("the networks, replacing all"), "NETWORK" },
-  { "email", 'e', 0, G_OPTION_ARG_STRING, &opt_email, N_("new email"), "EMAIL" },
-  { "phone", 'p', 0, G_OPTION_ARG_STRING, &opt_phone, N_("new phone"), "PHONE" },
-  { "mobile", 'm', 0, G_OPTION_ARG_STRING, &opt_mobile, N_("new mobile (restricted)"), "PHONE" },
-  { "language", 'l', 0, G_OPTION_ARG_STRING_ARRAY, &opt_languages,
+  { "email", 'e', 0, G_OPTION_ARG_FILENAME, &opt_email, N_("new email"), "EMAIL" },
+  { "phone", 'p', 0, G_OPTION_ARG_FILENAME, &opt_phone, N_("new phone"), "PHONE" },
+  { "mobile", 'm', 0, G_OPTION_ARG_FILENAME, &opt_mobile, N_("new mobile (restricted)"), "PHONE" },
+  { "language", 'l', 0, G_OPTION_ARG_FILENAME_ARRAY, &opt_languages,
     N_("the languages, replacing all"), "LANG[,LANG...]" },
-  { "notes", 0, 0, G_OPTION_ARG_STRING, &opt_notes, N_("new notes (restricted)"), "TEXT" },
+  { "notes", 0, 0, G_OPTION_ARG_FILENAME, &opt_notes, N_("new notes (restricted)"), "TEXT" },
   { NULL }
 };
 
