@@ -67,21 +67,56 @@ table_row (EnlaceLiaison *l, char **cells)
   cells[6] = g_strdup (l->status);
 }
 
-/* Table cells are one line: a control character would break the layout
- * (and could drive a terminal), so it is shown as '?'. */
 static void
-append_cell (GString *out, const char *text, int width)
+append_printable (GString *out, const char *text)
 {
-  const char *t = text ? text : "";
-  for (const char *p = t; *p; p = g_utf8_next_char (p))
+  for (const char *p = text; *p; p = g_utf8_next_char (p))
     {
       gunichar c = g_utf8_get_char (p);
-      if (g_unichar_iscntrl (c))
-        g_string_append_c (out, '?');
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (g_unichar_iscntrl (c))
+        g_string_append_printf (out, "\\x%02x", (guint) c);
       else
         g_string_append_unichar (out, c);
     }
-  for (long pad = width - g_utf8_strlen (t, -1); pad > 0; pad--)
+}
+
+/**
+ * enlace_format_printable:
+ * @text: UTF-8 text, from the directory or a person
+ *
+ * Text for a terminal line: control characters (which would break the
+ * layout, or drive the terminal) become escapes such as \n and \x1b;
+ * everything else, accents included, is kept.
+ *
+ * Returns: (transfer full): the printable text.
+ */
+char *
+enlace_format_printable (const char *text)
+{
+  GString *out = g_string_new (NULL);
+  if (text != NULL && g_utf8_validate (text, -1, NULL))
+    append_printable (out, text);
+  else if (text != NULL)
+    {
+      g_autofree char *valid = g_utf8_make_valid (text, -1);
+      append_printable (out, valid);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Table cells are one line each. */
+static void
+append_cell (GString *out, const char *text, int width)
+{
+  g_autofree char *shown = enlace_format_printable (text);
+  g_string_append (out, shown);
+  for (long pad = width - (long) g_utf8_strlen (shown, -1); pad > 0; pad--)
     g_string_append_c (out, ' ');
 }
 

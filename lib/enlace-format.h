@@ -16,6 +16,7 @@ typedef enum {
   ENLACE_FORMAT_LDIF,
 } EnlaceFormat;
 
+char *enlace_format_printable (const char *text);
 gboolean enlace_format_parse (const char *name, EnlaceFormat *format, GError **error);
 void enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons);
 void enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *liaison);

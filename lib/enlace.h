@@ -10,6 +10,7 @@
 #include "enlace-directory.h"
 #include "enlace-error.h"
 #include "enlace-format.h"
+#include "enlace-history.h"
 #include "enlace-institution.h"
 #include "enlace-ldif.h"
 #include "enlace-liaison.h"

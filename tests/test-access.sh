@@ -102,6 +102,14 @@ for who in secretariat:"$st":1 cancilleria-GT:"$gt":1 cancilleria-HN:"$hn":0 sta
   fi
 done
 
+# History holds old values, restricted ones too: the Secretariat reads it.
+as "$st" enlace history GT-L-0003
+expect_rc 0 "the Secretariat reads the history"
+check "including restricted values set since" has out "^    enlaceMobile: \+50255550000$"
+as "$gt" enlace history GT-L-0003
+expect_rc 4 "a Cancillería does not read the history"
+check "which says it is not readable" has err "not readable by this account"
+
 # Accounts: only the Secretariat manages them.
 as "$gt" enlace account add --kind staff --new-password-file pw otro
 expect_rc 4 "a Cancillería may not create accounts"

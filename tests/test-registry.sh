@@ -123,6 +123,18 @@ expect_rc 5 "retiring a retired liaison is a conflict"
 run_cmd enlace update GT-L-0002 --title X
 expect_rc 5 "a retired liaison cannot be updated"
 
+# History, from slapo-accesslog, oldest first.
+run_cmd enlace history GT-L-0002
+expect_rc 0 "history shows a liaison's changes"
+check "the first is the entry's creation" test "$(awk 'NR == 1 { print $3 }' out)" = add
+check "the retirement is last, with its reason" test "$(grep -E '^[0-9]' out | tail -1 | awk '{ print $3 }')" = modify
+check "the retirement's values are listed" has out "^    enlaceRetirementReason: Traslado a otra dirección$"
+check "the status change is listed" has out "^    enlaceStatus: retired$"
+check "every change names who made it" test "$(grep -cE '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8}Z  (add|modify) +gidNumber=' out)" -eq "$(grep -cE '^[0-9]' out)"
+check "operational attributes are left out" lacks out "entryCSN|modifiersName"
+run_cmd enlace history GT-L-0999
+expect_rc 1 "history of an unknown ID finds nothing"
+
 run_cmd enlace show GT-L-0999
 expect_rc 1 "show of an unknown ID finds nothing"
 run_cmd enlace show

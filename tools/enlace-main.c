@@ -12,6 +12,8 @@ static const EnlaceCommand commands[] = {
   { "retire", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_retire,
     N_("Retire a liaison (kept, with reason and successor)") },
   { "show", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_show, N_("Show one liaison, every field") },
+  { "history", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_history,
+    N_("Show who changed a liaison, what and when") },
   { "find", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_find,
     N_("Find liaisons by country, role, network, name or status") },
   { "account", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_account,
