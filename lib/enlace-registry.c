@@ -8,7 +8,7 @@
 #include "enlace-institution.h"
 #include "enlace-liaison.h"
 #include "enlace-mods.h"
-#include "enlace-registry.h"
+#include "enlace-registry-private.h"
 #include "enlace-validate.h"
 
 /* How often to take the next ID when another writer took ours. */
@@ -24,6 +24,7 @@ struct _EnlaceLiaisonDraft {
   char *email;
   char *phone;            /* E.164, or NULL when kept only as written */
   char *phone_as_written; /* what was typed, when it differs */
+  char *fax;
   char *mobile;
   char *notes;
   GStrv roles;
@@ -40,7 +41,7 @@ enlace_liaison_draft_free (EnlaceLiaisonDraft *d)
     return;
   char **strings[] = { &d->country, &d->given_name, &d->surname, &d->title, &d->institution_dn,
                        &d->institution_name, &d->email, &d->phone, &d->phone_as_written,
-                       &d->mobile, &d->notes, &d->warning };
+                       &d->fax, &d->mobile, &d->notes, &d->warning };
   for (gsize i = 0; i < G_N_ELEMENTS (strings); i++)
     g_free (*strings[i]);
   g_strfreev (d->roles);
@@ -180,6 +181,25 @@ enlace_liaison_draft_new (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary,
     return NULL;
   if (spec->phone != NULL && !draft_phone (d, vocabulary, spec->phone, policy, error))
     return NULL;
+  if (spec->fax != NULL)
+    {
+      g_autoptr(GError) fax_error = NULL;
+      d->fax = enlace_phone_normalize ("fax", spec->fax,
+                                       enlace_vocabulary_calling_code (vocabulary, d->country),
+                                       &fax_error);
+      if (d->fax == NULL && policy == ENLACE_PHONE_STRICT)
+        {
+          g_propagate_error (error, g_steal_pointer (&fax_error));
+          return NULL;
+        }
+      if (d->fax == NULL)
+        {
+          /* A fax number is never worth refusing a row for: say so, drop it. */
+          g_autofree char *old = d->warning;
+          d->warning = g_strdup_printf ("%s%s%s; left out", old ? old : "", old ? "; " : "",
+                                        fax_error->message);
+        }
+    }
   if (spec->mobile != NULL
       && (d->mobile = enlace_phone_normalize ("mobile", spec->mobile,
                                               enlace_vocabulary_calling_code (vocabulary, d->country),
@@ -211,8 +231,14 @@ enlace_liaison_draft_new (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary,
   if (spec->institution != NULL)
     {
       g_autoptr(GError) lookup_error = NULL;
-      if (!enlace_institution_lookup (dir, spec->institution, &d->institution_dn,
-                                      &d->institution_name, &lookup_error))
+      const char *idn = NULL, *iname = NULL;
+      if (enlace_vocabulary_institution (vocabulary, dir, spec->institution, &idn, &iname,
+                                         &lookup_error))
+        {
+          d->institution_dn = g_strdup (idn);
+          d->institution_name = g_strdup (iname);
+        }
+      else
         {
           /* For a registration a missing institution is bad input. */
           if (lookup_error->code == ENLACE_ERROR_NOT_FOUND)
@@ -281,6 +307,18 @@ check_email_free (EnlaceDirectory *dir, const char *email, const char *except_dn
   return TRUE;
 }
 
+/**
+ * enlace_registry_format_id:
+ *
+ * Returns: (transfer full): the ID of @country's liaison number @number,
+ * e.g. GT-L-0042.
+ */
+char *
+enlace_registry_format_id (const char *country, guint number)
+{
+  return g_strdup_printf ("%s-L-%04u", country, number);
+}
+
 /* The next free number of @country's liaisons: one past the highest. */
 static guint
 next_number (EnlaceDirectory *dir, const char *country, GError **error)
@@ -307,6 +345,7 @@ add_person_fields (EnlaceMods *mods, int op, EnlaceLiaisonDraft *d)
     { "givenName", d->given_name }, { "sn", d->surname },     { "title", d->title },
     { "enlaceInstitution", d->institution_dn }, { "o", d->institution_name },
     { "mail", d->email },           { "enlaceMobile", d->mobile }, { "enlaceNotes", d->notes },
+    { "facsimileTelephoneNumber", d->fax },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (fields); i++)
     if (fields[i].value != NULL)
@@ -324,6 +363,67 @@ add_person_fields (EnlaceMods *mods, int op, EnlaceLiaisonDraft *d)
     }
 }
 
+/* What every registration needs, or NULL. */
+static const char *
+missing_field (EnlaceLiaisonDraft *d)
+{
+  return d->given_name == NULL       ? "given name"
+         : d->surname == NULL        ? "surname"
+         : d->title == NULL          ? "title"
+         : d->institution_dn == NULL ? "institution"
+         : d->email == NULL          ? "email"
+         : (d->roles == NULL || d->roles[0] == NULL) ? "role"
+                                                     : NULL;
+}
+
+/**
+ * enlace_registry_entry:
+ * @id: the new liaison's ID
+ * @who: the registering account's DN ("" for none)
+ * @designated: the designation date, as GeneralizedTime
+ * @dn: (out): the new entry's DN
+ *
+ * The attributes of a new liaison made from @d (internal: for
+ * enlace_registry_add() and imports, which choose IDs their own way).
+ */
+EnlaceMods *
+enlace_registry_entry (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, const char *id,
+                       const char *who, const char *designated, char **dn)
+{
+  g_autofree char *cn = g_strconcat (d->given_name, " ", d->surname, NULL);
+  g_autofree char *parent = country_dn (dir, d->country);
+  EnlaceMods *mods = enlace_mods_new ();
+  *dn = enlace_dn_child ("enlaceId", id, parent);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceLiaison");
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceId", id);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "c", d->country);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "cn", cn);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "displayName", cn);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceStatus", d->needs_authorization ? "pending" : "active");
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignationDate", designated);
+  if (*who != '\0')
+    enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignatedBy", who);
+  add_person_fields (mods, LDAP_MOD_ADD, d);
+  return mods;
+}
+
+/**
+ * enlace_liaison_draft_check_complete:
+ *
+ * Fails with %ENLACE_ERROR_INVALID naming the first field a registration
+ * needs that @draft lacks.
+ */
+gboolean
+enlace_liaison_draft_check_complete (EnlaceLiaisonDraft *draft, GError **error)
+{
+  const char *missing = missing_field (draft);
+  if (missing == NULL)
+    return TRUE;
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s is required to register a liaison",
+               missing);
+  return FALSE;
+}
+
 /**
  * enlace_registry_add:
  * @draft: a validated liaison with every field a registration needs
@@ -337,19 +437,8 @@ add_person_fields (EnlaceMods *mods, int op, EnlaceLiaisonDraft *d)
 char *
 enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error)
 {
-  const char *missing = d->given_name == NULL ? "given name"
-                        : d->surname == NULL  ? "surname"
-                        : d->title == NULL    ? "title"
-                        : d->institution_dn == NULL ? "institution"
-                        : d->email == NULL    ? "email"
-                        : (d->roles == NULL || d->roles[0] == NULL) ? "role"
-                                                                    : NULL;
-  if (missing != NULL)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s is required to register a liaison",
-                   missing);
-      return NULL;
-    }
+  if (!enlace_liaison_draft_check_complete (d, error))
+    return NULL;
   if (!check_email_free (dir, d->email, NULL, error))
     return NULL;
   const char *who = enlace_directory_get_bound_dn (dir, error);
@@ -360,29 +449,15 @@ enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error
   g_autofree char *designated = enlace_date_to_generalized ("date", today, error);
   if (designated == NULL)
     return NULL;
-  g_autofree char *cn = g_strconcat (d->given_name, " ", d->surname, NULL);
-  g_autofree char *parent = country_dn (dir, d->country);
-
   for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
       guint number = next_number (dir, d->country, error);
       if (number == 0)
         return NULL;
-      g_autofree char *id = g_strdup_printf ("%s-L-%04u", d->country, number);
-      g_autofree char *dn = enlace_dn_child ("enlaceId", id, parent);
-      g_autoptr(EnlaceMods) mods = enlace_mods_new ();
-      enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceLiaison");
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceId", id);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "c", d->country);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "cn", cn);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "displayName", cn);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceStatus",
-                       d->needs_authorization ? "pending" : "active");
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignationDate", designated);
-      if (*who != '\0')
-        enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignatedBy", who);
-      add_person_fields (mods, LDAP_MOD_ADD, d);
+      g_autofree char *id = enlace_registry_format_id (d->country, number);
+      g_autofree char *dn = NULL;
+      g_autoptr(EnlaceMods) mods = enlace_registry_entry (dir, d, id, who, designated, &dn);
 
       if (enlace_directory_add (dir, dn, enlace_mods_get (mods), &local_error))
         return g_steal_pointer (&id);

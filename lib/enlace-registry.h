@@ -19,6 +19,7 @@ typedef struct {
   const char *institution; /* an institution's ID or exact name */
   const char *email;
   const char *phone;
+  const char *fax;
   const char *mobile;
   const char *notes;
   const char *const *roles;
@@ -43,6 +44,8 @@ const char *enlace_liaison_draft_get_warning (EnlaceLiaisonDraft *draft);
 const char *enlace_liaison_draft_get_country (EnlaceLiaisonDraft *draft);
 const char *enlace_liaison_draft_get_email (EnlaceLiaisonDraft *draft);
 
+gboolean enlace_liaison_draft_check_complete (EnlaceLiaisonDraft *draft, GError **error);
+char *enlace_registry_format_id (const char *country, guint number);
 char *enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *draft, GError **error);
 char *enlace_registry_register (EnlaceDirectory *dir, const EnlaceLiaisonSpec *spec,
                                 GError **error);

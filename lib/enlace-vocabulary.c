@@ -5,6 +5,7 @@
 
 #include "enlace-autocleanups.h"
 #include "enlace-error.h"
+#include "enlace-institution.h"
 #include "enlace-vocabulary.h"
 
 typedef struct {
@@ -16,6 +17,7 @@ typedef struct {
 
 struct _EnlaceVocabulary {
   GHashTable *terms[ENLACE_N_VOCABS]; /* term ID -> Term */
+  GHashTable *institutions;           /* ID or name as given -> { DN, name } */
 };
 
 /* The container (RDN value of the ou under ou=vocabulary) of each kind. */
@@ -101,6 +103,8 @@ enlace_vocabulary_load (EnlaceDirectory *dir, GError **error)
   for (int i = 0; i < ENLACE_N_VOCABS; i++)
     vocabulary->terms[i] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                   (GDestroyNotify) term_free);
+  vocabulary->institutions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                    (GDestroyNotify) g_strfreev);
   const char *attrs[] = { "c", "enlaceTermId", "enlaceLabel;lang-es", "enlaceLabel;lang-en",
                           "enlaceCallingCode", "enlaceNeedsAuthorization", NULL };
   if (!enlace_directory_search (dir, enlace_directory_get_base (dir), LDAP_SCOPE_SUBTREE,
@@ -118,6 +122,8 @@ enlace_vocabulary_free (EnlaceVocabulary *vocabulary)
   for (int i = 0; i < ENLACE_N_VOCABS; i++)
     if (vocabulary->terms[i] != NULL)
       g_hash_table_unref (vocabulary->terms[i]);
+  if (vocabulary->institutions != NULL)
+    g_hash_table_unref (vocabulary->institutions);
   g_free (vocabulary);
 }
 
@@ -195,4 +201,34 @@ enlace_vocabulary_label (EnlaceVocabulary *vocabulary, EnlaceVocab vocab, const 
   gboolean english = g_strcmp0 (language, "en") == 0;
   const char *first = english ? t->label_en : t->label_es;
   return first ? first : (english ? t->label_es : t->label_en);
+}
+
+/**
+ * enlace_vocabulary_institution:
+ * @dn: (out) (transfer none): the institution's DN, valid as long as @vocabulary
+ * @name: (out) (transfer none): its name
+ *
+ * Looks an institution up by ID or exact name, as
+ * enlace_institution_lookup() does, once per distinct @id_or_name: a file
+ * of many rows naming few institutions asks the server few times.
+ */
+gboolean
+enlace_vocabulary_institution (EnlaceVocabulary *vocabulary, EnlaceDirectory *dir,
+                               const char *id_or_name, const char **dn, const char **name,
+                               GError **error)
+{
+  char **found = g_hash_table_lookup (vocabulary->institutions, id_or_name);
+  if (found == NULL)
+    {
+      char *d = NULL, *n = NULL;
+      if (!enlace_institution_lookup (dir, id_or_name, &d, &n, error))
+        return FALSE;
+      found = g_new0 (char *, 3);
+      found[0] = d;
+      found[1] = n;
+      g_hash_table_insert (vocabulary->institutions, g_strdup (id_or_name), found);
+    }
+  *dn = found[0];
+  *name = found[1];
+  return TRUE;
 }

@@ -29,6 +29,9 @@ gboolean enlace_vocabulary_check (EnlaceVocabulary *vocabulary, EnlaceVocab voca
                                   const char *field, const char *term, GError **error);
 gboolean enlace_vocabulary_needs_authorization (EnlaceVocabulary *vocabulary, const char *role);
 const char *enlace_vocabulary_calling_code (EnlaceVocabulary *vocabulary, const char *country);
+gboolean enlace_vocabulary_institution (EnlaceVocabulary *vocabulary, EnlaceDirectory *dir,
+                                        const char *id_or_name, const char **dn,
+                                        const char **name, GError **error);
 const char *enlace_vocabulary_label (EnlaceVocabulary *vocabulary, EnlaceVocab vocab,
                                      const char *term, const char *language);
 

@@ -11,6 +11,7 @@
 #include "enlace-error.h"
 #include "enlace-format.h"
 #include "enlace-history.h"
+#include "enlace-import.h"
 #include "enlace-institution.h"
 #include "enlace-ldif.h"
 #include "enlace-liaison.h"

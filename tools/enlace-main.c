@@ -18,6 +18,8 @@ static const EnlaceCommand commands[] = {
     N_("Find liaisons by country, role, network, name or status") },
   { "account", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_account,
     N_("Create and list the accounts that bind to the directory") },
+  { "import", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_import,
+    N_("Import liaisons from a CSV file, all rows checked first") },
   { "init", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_init,
     N_("Load the base tree and the vocabularies into the directory") },
   { "status", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_status,

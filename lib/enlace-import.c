@@ -1,0 +1,376 @@
+/* enlace-import.c — import liaisons from CSV.
+ *
+ * The file (RFC 4180, UTF-8, with or without BOM) has the header
+ *   country,given_name,surname,title,institution,role,network,email,phone,
+ *   fax,mobile,language
+ * in any order (other columns, such as the id and status of an export, are
+ * ignored); role, network and language cells hold several values separated
+ * by ';'; institution is an institution's ID or exact name.
+ *
+ * Every row is checked before anything is written; with any bad row, the
+ * error lists every bad row and nothing is written. A row whose country
+ * and email an existing liaison has is skipped, so importing a file again
+ * adds nothing. New rows are written in transactions (RFC 5805) of
+ * batch_size rows: a server that dies mid-import keeps whole batches, and
+ * a rerun adds the rest. */
+#include "config.h"
+
+#include <string.h>
+
+#include "enlace-autocleanups.h"
+#include "enlace-csv.h"
+#include "enlace-error.h"
+#include "enlace-import.h"
+#include "enlace-registry-private.h"
+#include "enlace-validate.h"
+
+/* Stop listing bad rows after this many; the count is still given. */
+#define MAX_REPORTED 200
+
+enum {
+  COL_COUNTRY, COL_GIVEN_NAME, COL_SURNAME, COL_TITLE, COL_INSTITUTION, COL_ROLE, COL_NETWORK,
+  COL_EMAIL, COL_PHONE, COL_FAX, COL_MOBILE, COL_LANGUAGE, N_COLS
+};
+
+static const char *const column_names[N_COLS] = {
+  "country", "given_name", "surname", "title", "institution", "role", "network",
+  "email", "phone", "fax", "mobile", "language",
+};
+
+typedef struct {
+  GHashTable *by_key;   /* "CC\nmail" (mail lower-cased) -> ID: rows already present */
+  GHashTable *by_mail;  /* mail of a current liaison -> ID */
+  GHashTable *highest;  /* country -> highest liaison number (GUINT_TO_POINTER) */
+} Existing;
+
+static char *
+key_of (const char *country, const char *mail)
+{
+  g_autofree char *lower = g_ascii_strdown (mail, -1);
+  return g_strconcat (country, "\n", lower, NULL);
+}
+
+static gboolean
+index_liaison (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **error)
+{
+  Existing *ex = user_data;
+  LDAP *ld = enlace_directory_get_ldap (dir);
+  g_autoptr(EnlaceBervalArray) c = ldap_get_values_len (ld, entry, "c");
+  g_autoptr(EnlaceBervalArray) mail = ldap_get_values_len (ld, entry, "mail");
+  g_autoptr(EnlaceBervalArray) id = ldap_get_values_len (ld, entry, "enlaceId");
+  g_autoptr(EnlaceBervalArray) status = ldap_get_values_len (ld, entry, "enlaceStatus");
+  if (c == NULL || c[0] == NULL || id == NULL || id[0] == NULL)
+    return TRUE;
+  g_autofree char *cc = g_ascii_strup (c[0]->bv_val, c[0]->bv_len);
+  g_autofree char *ident = g_strndup (id[0]->bv_val, id[0]->bv_len);
+  if (g_str_has_prefix (ident, cc) && g_str_has_prefix (ident + strlen (cc), "-L-"))
+    {
+      guint n = (guint) g_ascii_strtoull (ident + strlen (cc) + 3, NULL, 10);
+      if (n > GPOINTER_TO_UINT (g_hash_table_lookup (ex->highest, cc)))
+        g_hash_table_insert (ex->highest, g_strdup (cc), GUINT_TO_POINTER (n));
+    }
+  for (int i = 0; mail != NULL && mail[i] != NULL; i++)
+    {
+      g_autofree char *m = g_ascii_strdown (mail[i]->bv_val, mail[i]->bv_len);
+      g_hash_table_insert (ex->by_key, key_of (cc, m), g_strdup (ident));
+      gboolean retired = status && status[0] && status[0]->bv_len == 7
+                         && g_ascii_strncasecmp (status[0]->bv_val, "retired", 7) == 0;
+      if (!retired)
+        g_hash_table_insert (ex->by_mail, g_steal_pointer (&m), g_strdup (ident));
+    }
+  return TRUE;
+}
+
+static char *
+cell (EnlaceCsvRecord *record, int index, const char **nul_column)
+{
+  if (index < 0 || (guint) index >= record->fields->len)
+    return NULL;
+  gsize len = 0;
+  const char *data = g_bytes_get_data (record->fields->pdata[index], &len);
+  if (len == 0)
+    return NULL;
+  if (memchr (data, '\0', len) != NULL)
+    {
+      *nul_column = "";
+      return NULL;
+    }
+  return g_strndup (data, len);
+}
+
+static char **
+cell_list (const char *text)
+{
+  return text ? enlace_split_list (text, ";") : NULL;
+}
+
+typedef struct {
+  guint line;
+  EnlaceLiaisonDraft *draft;
+} Row;
+
+static void
+row_clear (Row *row)
+{
+  enlace_liaison_draft_free (row->draft);
+}
+
+/* Maps header names to column positions; every column the format names
+ * must be there. */
+static gboolean
+read_header (EnlaceCsvRecord *header, int *positions, GError **error)
+{
+  for (int c = 0; c < N_COLS; c++)
+    positions[c] = -1;
+  for (guint i = 0; i < header->fields->len; i++)
+    {
+      gsize len = 0;
+      const char *data = g_bytes_get_data (header->fields->pdata[i], &len);
+      g_autofree char *name = g_strstrip (g_ascii_strdown (data ? data : "", len));
+      for (int c = 0; c < N_COLS; c++)
+        if (g_str_equal (name, column_names[c]))
+          positions[c] = (int) i;
+    }
+  g_autoptr(GString) missing = g_string_new (NULL);
+  for (int c = 0; c < N_COLS; c++)
+    if (positions[c] < 0)
+      g_string_append_printf (missing, "%s%s", missing->len ? ", " : "", column_names[c]);
+  if (missing->len > 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   "line %u: the header lacks the column(s) %s (the header is: country,"
+                   "given_name,surname,title,institution,role,network,email,phone,fax,mobile,"
+                   "language)", header->line, missing->str);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks one row; on success fills @row, on failure appends the reason. */
+static gboolean
+check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHashTable *in_file,
+           EnlaceCsvRecord *record, const int *pos, Row *row, EnlaceImportStats *stats,
+           const EnlaceImportOptions *options, GString *errors, guint *n_bad, int *code)
+{
+  const char *nul = NULL;
+  char *values[N_COLS];
+  for (int c = 0; c < N_COLS; c++)
+    values[c] = cell (record, pos[c], &nul);
+  g_auto(GStrv) roles = cell_list (values[COL_ROLE]);
+  g_auto(GStrv) networks = cell_list (values[COL_NETWORK]);
+  g_auto(GStrv) languages = cell_list (values[COL_LANGUAGE]);
+  g_autoptr(GError) error = NULL;
+  gboolean ok = FALSE;
+  EnlaceLiaisonSpec spec = {
+    .country = values[COL_COUNTRY], .given_name = values[COL_GIVEN_NAME],
+    .surname = values[COL_SURNAME], .title = values[COL_TITLE],
+    .institution = values[COL_INSTITUTION], .email = values[COL_EMAIL],
+    .phone = values[COL_PHONE], .fax = values[COL_FAX], .mobile = values[COL_MOBILE],
+    .roles = (const char *const *) roles, .networks = (const char *const *) networks,
+    .languages = (const char *const *) languages,
+  };
+
+  if (nul != NULL)
+    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "a cell holds a NUL byte");
+  else if (record->fields->len == 1 && values[0] == NULL)
+    ok = TRUE; /* a line with nothing on it: not a row */
+  else if (spec.country == NULL)
+    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "country is empty; it is required");
+  else if ((row->draft = enlace_liaison_draft_new (dir, vocabulary, &spec,
+                                                   ENLACE_PHONE_KEEP_AS_WRITTEN, &error))
+               != NULL
+           && enlace_liaison_draft_check_complete (row->draft, &error))
+    {
+      const char *country = enlace_liaison_draft_get_country (row->draft);
+      const char *email = enlace_liaison_draft_get_email (row->draft);
+      g_autofree char *key = key_of (country, email);
+      g_autofree char *lower = g_ascii_strdown (email, -1);
+      const char *twin = g_hash_table_lookup (in_file, key);
+      const char *holder = g_hash_table_lookup (ex->by_mail, lower);
+      if (twin != NULL)
+        g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                     "repeats line %s (same country and email)", twin);
+      else if (g_hash_table_contains (ex->by_key, key))
+        {
+          stats->existing++;
+          g_clear_pointer (&row->draft, enlace_liaison_draft_free);
+          ok = TRUE;
+        }
+      else if (holder != NULL)
+        g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                     "email '%s' is already used by %s", email, holder);
+      else
+        {
+          g_hash_table_insert (in_file, g_steal_pointer (&key),
+                               g_strdup_printf ("%u", record->line));
+          const char *warning = enlace_liaison_draft_get_warning (row->draft);
+          if (warning != NULL)
+            {
+              stats->warnings++;
+              if (options->warning != NULL)
+                options->warning (record->line, warning, options->user_data);
+            }
+          ok = TRUE;
+        }
+    }
+  for (int c = 0; c < N_COLS; c++)
+    g_free (values[c]);
+  if (!ok)
+    {
+      g_clear_pointer (&row->draft, enlace_liaison_draft_free);
+      *code = error->code;
+      if (++*n_bad <= MAX_REPORTED)
+        g_string_append_printf (errors, "\nline %u: %s", record->line, error->message);
+    }
+  row->line = record->line;
+  return ok;
+}
+
+static gboolean
+write_batch (EnlaceDirectory *dir, GArray *rows, guint from, guint to, GHashTable *highest,
+             const char *who, const char *designated, GError **error)
+{
+  if (!enlace_directory_txn_begin (dir, error))
+    return FALSE;
+  for (guint i = from; i < to; i++)
+    {
+      Row *row = &g_array_index (rows, Row, i);
+      const char *country = enlace_liaison_draft_get_country (row->draft);
+      guint number = GPOINTER_TO_UINT (g_hash_table_lookup (highest, country)) + 1;
+      g_hash_table_insert (highest, g_strdup (country), GUINT_TO_POINTER (number));
+      g_autofree char *id = enlace_registry_format_id (country, number);
+      g_autofree char *dn = NULL;
+      g_autoptr(EnlaceMods) mods = enlace_registry_entry (dir, row->draft, id, who, designated, &dn);
+      g_autoptr(GError) add_error = NULL;
+      if (!enlace_directory_add (dir, dn, enlace_mods_get (mods), &add_error))
+        {
+          enlace_directory_txn_end (dir, FALSE, NULL);
+          g_set_error (error, ENLACE_ERROR, add_error->code, "line %u: %s", row->line,
+                       add_error->message);
+          return FALSE;
+        }
+    }
+  return enlace_directory_txn_end (dir, TRUE, error);
+}
+
+/**
+ * enlace_import_csv:
+ * @path: the CSV file
+ * @stats: (out caller-allocates): what the import found and did
+ *
+ * Imports the liaisons of @path (see the top of this file for the format).
+ * With any bad row, fails with %ENLACE_ERROR_INVALID (or
+ * %ENLACE_ERROR_CONFLICT when the only faults are emails other liaisons
+ * hold) listing every bad row, having written nothing. A failure while
+ * writing names the batch: the batches before it are written, and running
+ * the import again adds the rest.
+ */
+gboolean
+enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOptions *options,
+                   EnlaceImportStats *stats, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len = 0;
+  g_autoptr(GError) read_error = NULL;
+  guint batch = options->batch_size ? options->batch_size : ENLACE_IMPORT_DEFAULT_BATCH;
+
+  memset (stats, 0, sizeof *stats);
+  if (!g_file_get_contents (path, &data, &len, &read_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s", read_error->message);
+      return FALSE;
+    }
+  g_autoptr(GError) parse_error = NULL;
+  g_autoptr(GPtrArray) records = enlace_csv_parse (data, len, &parse_error);
+  g_clear_pointer (&data, g_free);
+  if (records == NULL || records->len == 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path,
+                   records ? "the file is empty (it needs a header line)" : parse_error->message);
+      return FALSE;
+    }
+  int pos[N_COLS];
+  if (!read_header (records->pdata[0], pos, &parse_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path, parse_error->message);
+      return FALSE;
+    }
+
+  g_autoptr(EnlaceVocabulary) vocabulary = enlace_vocabulary_load (dir, error);
+  if (vocabulary == NULL)
+    return FALSE;
+  Existing ex = {
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free),
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL),
+  };
+  g_autoptr(GHashTable) by_key = ex.by_key, by_mail = ex.by_mail, highest = ex.highest;
+  const char *attrs[] = { "c", "mail", "enlaceId", "enlaceStatus", NULL };
+  if (!enlace_directory_search (dir, enlace_directory_get_base (dir), LDAP_SCOPE_SUBTREE,
+                                "(objectClass=enlaceLiaison)", attrs, index_liaison, &ex, error))
+    return FALSE;
+
+  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
+  g_autoptr(GHashTable) in_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GString) errors = g_string_new (NULL);
+  guint n_bad = 0, n_conflicts = 0;
+  for (guint r = 1; r < records->len; r++)
+    {
+      Row row = { 0 };
+      int code = 0;
+      EnlaceCsvRecord *record = records->pdata[r];
+      if (check_row (dir, vocabulary, &ex, in_file, record, pos, &row, stats, options, errors,
+                     &n_bad, &code))
+        {
+          if (row.draft != NULL)
+            g_array_append_val (rows, row);
+          if (row.draft != NULL || record->fields->len > 1)
+            stats->rows++;
+        }
+      else
+        {
+          stats->rows++;
+          if (code == ENLACE_ERROR_CONFLICT)
+            n_conflicts++;
+        }
+    }
+  if (n_bad > 0)
+    {
+      g_set_error (error, ENLACE_ERROR,
+                   n_conflicts == n_bad ? ENLACE_ERROR_CONFLICT : ENLACE_ERROR_INVALID,
+                   "%s: %u bad row%s; nothing was written:%s%s", path, n_bad, n_bad == 1 ? "" : "s",
+                   errors->str, n_bad > MAX_REPORTED ? "\n..." : "");
+      return FALSE;
+    }
+  stats->added = rows->len;
+  if (options->dry_run || rows->len == 0)
+    return TRUE;
+
+  const char *who = enlace_directory_get_bound_dn (dir, error);
+  if (who == NULL)
+    return FALSE;
+  g_autofree char *today = enlace_today ();
+  g_autofree char *designated = enlace_date_to_generalized ("date", today, error);
+  if (designated == NULL)
+    return FALSE;
+  for (guint from = 0; from < rows->len; from += batch)
+    {
+      guint to = MIN (from + batch, rows->len);
+      g_autoptr(GError) batch_error = NULL;
+      if (!write_batch (dir, rows, from, to, highest, who, designated, &batch_error))
+        {
+          stats->added = from;
+          g_set_error (error, ENLACE_ERROR, batch_error->code,
+                       "%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
+                       "are; run the import again to add the rest", path, stats->batches + 1,
+                       g_array_index (rows, Row, from).line, g_array_index (rows, Row, to - 1).line,
+                       batch_error->message, from);
+          return FALSE;
+        }
+      stats->batches++;
+      if (options->progress != NULL)
+        options->progress (to, rows->len, options->user_data);
+    }
+  return TRUE;
+}
