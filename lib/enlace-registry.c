@@ -8,6 +8,7 @@
 #include "enlace-institution.h"
 #include "enlace-liaison.h"
 #include "enlace-mods.h"
+#include "enlace-entry.h"
 #include "enlace-registry-private.h"
 #include "enlace-validate.h"
 
@@ -90,18 +91,12 @@ check_terms (EnlaceVocabulary *vocabulary, EnlaceVocab vocab, const char *field,
   return (GStrv) g_ptr_array_free (g_steal_pointer (&out), FALSE);
 }
 
-static char *
-country_dn (EnlaceDirectory *dir, const char *country)
-{
-  return enlace_dn_child ("c", country, enlace_directory_get_base (dir));
-}
-
 /* An institution a liaison may work for: its own country's, or an
  * observer organisation. */
 static gboolean
 institution_fits (EnlaceDirectory *dir, const char *institution_dn, const char *country)
 {
-  g_autofree char *own = country_dn (dir, country);
+  g_autofree char *own = enlace_entry_country_dn (dir, country);
   g_autofree char *observers = enlace_dn_child ("ou", "observers", enlace_directory_get_base (dir));
   g_autofree char *dn = g_ascii_strdown (institution_dn, -1);
   g_autofree char *own_suffix = g_strconcat (",", own, NULL);
@@ -257,23 +252,6 @@ enlace_liaison_draft_new (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary,
   return g_steal_pointer (&d);
 }
 
-/* A permission error says who may not do what, in words. */
-static gboolean
-explain (EnlaceDirectory *dir, const char *country, GError **error)
-{
-  if (error != NULL && *error != NULL && (*error)->code == ENLACE_ERROR_PERMISSION
-      && (*error)->domain == ENLACE_ERROR)
-    {
-      const char *who = enlace_directory_get_bound_dn (dir, NULL);
-      g_autofree char *old = g_strdup ((*error)->message);
-      g_clear_error (error);
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                   "permission denied: %s may not change the entries of %s (%s)",
-                   who && *who ? who : "an anonymous user", country, old);
-    }
-  return FALSE;
-}
-
 static gboolean
 collect_ids (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **error)
 {
@@ -316,26 +294,7 @@ check_email_free (EnlaceDirectory *dir, const char *email, const char *except_dn
 char *
 enlace_registry_format_id (const char *country, guint number)
 {
-  return g_strdup_printf ("%s-L-%04u", country, number);
-}
-
-/* The next free number of @country's liaisons: one past the highest. */
-static guint
-next_number (EnlaceDirectory *dir, const char *country, GError **error)
-{
-  g_autofree char *prefix = g_strdup_printf ("%s-L-", country);
-  g_autofree char *filter = enlace_filter_printf ("(&(objectClass=enlaceLiaison)(enlaceId=%s*))",
-                                                  prefix);
-  g_autofree char *parent = country_dn (dir, country);
-  const char *attrs[] = { "enlaceId", NULL };
-  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
-  if (!enlace_directory_search (dir, parent, LDAP_SCOPE_ONELEVEL, filter, attrs, collect_ids,
-                                found, error))
-    return 0;
-  guint64 highest = 0;
-  for (guint i = 1; i < found->len; i += 2)
-    highest = MAX (highest, g_ascii_strtoull ((char *) found->pdata[i] + strlen (prefix), NULL, 10));
-  return (guint) highest + 1;
+  return enlace_entry_format_id (&enlace_entry_liaison, country, number);
 }
 
 static void
@@ -391,7 +350,7 @@ enlace_registry_entry (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, const char *
                        const char *who, const char *designated, char **dn)
 {
   g_autofree char *cn = g_strconcat (d->given_name, " ", d->surname, NULL);
-  g_autofree char *parent = country_dn (dir, d->country);
+  g_autofree char *parent = enlace_entry_country_dn (dir, d->country);
   EnlaceMods *mods = enlace_mods_new ();
   *dn = enlace_dn_child ("enlaceId", id, parent);
   enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceLiaison");
@@ -452,7 +411,7 @@ enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error
   for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++)
     {
       g_autoptr(GError) local_error = NULL;
-      guint number = next_number (dir, d->country, error);
+      guint number = enlace_entry_next_number (dir, &enlace_entry_liaison, d->country, error);
       if (number == 0)
         return NULL;
       g_autofree char *id = enlace_registry_format_id (d->country, number);
@@ -466,7 +425,7 @@ enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error
           && strstr (local_error->message, ldap_err2string (LDAP_ALREADY_EXISTS)) != NULL)
         continue;
       g_propagate_error (error, g_steal_pointer (&local_error));
-      explain (dir, d->country, error);
+      enlace_entry_explain (dir, d->country, error);
       return NULL;
     }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
@@ -528,7 +487,7 @@ enlace_registry_authorize (EnlaceDirectory *dir, const char *id, GError **error)
   enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceAuthorizationDate", date);
   enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceAuthorizedBy", *who ? who : NULL);
   if (!enlace_directory_modify (dir, l->dn, enlace_mods_get (mods), "(enlaceStatus=pending)", error))
-    return explain (dir, l->country, error);
+    return enlace_entry_explain (dir, l->country, error);
   return TRUE;
 }
 
@@ -593,7 +552,7 @@ enlace_registry_update (EnlaceDirectory *dir, const char *id, const EnlaceLiaiso
   /* Nobody retired it while we looked. */
   if (!enlace_directory_modify (dir, l->dn, enlace_mods_get (mods), "(!(enlaceStatus=retired))",
                                 error))
-    return explain (dir, l->country, error);
+    return enlace_entry_explain (dir, l->country, error);
   return TRUE;
 }
 
@@ -611,69 +570,5 @@ gboolean
 enlace_registry_retire (EnlaceDirectory *dir, const char *id, const char *reason,
                         const char *successor, const char *date, GError **error)
 {
-  g_autoptr(EnlaceLiaison) l = enlace_liaison_get (dir, id, error);
-  if (l == NULL)
-    return FALSE;
-  g_autofree char *why = enlace_validate_text ("reason", reason, ENLACE_MAX_TEXT, error);
-  if (why == NULL)
-    return FALSE;
-  g_autofree char *today = enlace_today ();
-  g_autofree char *when = enlace_date_to_generalized ("date", date ? date : today, error);
-  if (when == NULL)
-    return FALSE;
-  if (g_strcmp0 (l->status, "retired") == 0)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, "%s is already retired (since %s)",
-                   l->id, l->retired ? l->retired : "an unknown date");
-      return FALSE;
-    }
-  g_autoptr(EnlaceLiaison) next = NULL;
-  if (successor != NULL)
-    {
-      next = enlace_liaison_get (dir, successor, error);
-      if (next == NULL)
-        return FALSE;
-      if (g_str_equal (next->dn, l->dn) || g_strcmp0 (next->status, "retired") == 0
-          || g_strcmp0 (next->country, l->country) != 0)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "successor %s must be another current liaison of %s", next->id, l->country);
-          return FALSE;
-        }
-    }
-  const char *who = enlace_directory_get_bound_dn (dir, error);
-  if (who == NULL)
-    return FALSE;
-
-  g_autoptr(EnlaceMods) mods = enlace_mods_new ();
-  enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceStatus", "retired");
-  enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceRetirementDate", when);
-  enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceRetiredBy", *who ? who : NULL);
-  enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceRetirementReason", why);
-  if (next != NULL)
-    enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceSuccessor", next->dn);
-
-  if (next == NULL)
-    {
-      if (!enlace_directory_modify (dir, l->dn, enlace_mods_get (mods), "(!(enlaceStatus=retired))",
-                                    error))
-        return explain (dir, l->country, error);
-      return TRUE;
-    }
-
-  g_autoptr(EnlaceMods) link = enlace_mods_new ();
-  enlace_mods_add (link, LDAP_MOD_REPLACE, "enlacePredecessor", l->dn);
-  if (!enlace_directory_txn_begin (dir, error))
-    return FALSE;
-  if (!enlace_directory_modify (dir, l->dn, enlace_mods_get (mods), "(!(enlaceStatus=retired))",
-                                error)
-      || !enlace_directory_modify (dir, next->dn, enlace_mods_get (link), "(!(enlaceStatus=retired))",
-                                   error))
-    {
-      enlace_directory_txn_end (dir, FALSE, NULL);
-      return explain (dir, l->country, error);
-    }
-  if (!enlace_directory_txn_end (dir, TRUE, error))
-    return explain (dir, l->country, error);
-  return TRUE;
+  return enlace_entry_retire (dir, &enlace_entry_liaison, id, reason, successor, date, error);
 }
