@@ -12,6 +12,14 @@
  * CSV (RFC 4180, CRLF): id, status, then the columns enlace import reads,
  *   so an export can be imported again.
  * vCard 4.0 (RFC 6350): one card per liaison.
+ *
+ * Institutions: {"institutions": [INSTITUTION...], "count": N}, with "id",
+ *   "country", "status", "name", "type", "competences", "networks",
+ *   "languages", "email", "phone", "phone_as_written", "url", "notes",
+ *   "designated", "retired", "retired_by", "retirement_reason",
+ *   "successor", "predecessor", "last_confirmed", "dn"; CSV columns id,
+ *   status, country, name, type, competence, network, email, phone, url,
+ *   language; a vCard of KIND org.
  */
 #include "config.h"
 
@@ -50,22 +58,6 @@ enlace_format_parse (const char *name, EnlaceFormat *format, GError **error)
 }
 
 /* --- table ------------------------------------------------------------ */
-
-#define N_COLUMNS 7
-static const char *const table_headers[N_COLUMNS] = { "ID", "NAME", "TITLE", "EMAIL", "PHONE",
-                                                      "ROLES", "STATUS" };
-
-static void
-table_row (EnlaceLiaison *l, char **cells)
-{
-  cells[0] = g_strdup (l->id);
-  cells[1] = g_strdup (l->name);
-  cells[2] = g_strdup (l->title);
-  cells[3] = g_strdup (l->mail);
-  cells[4] = g_strdup (l->phone ? l->phone : (l->phones_as_written[0]));
-  cells[5] = g_strjoinv (",", l->roles);
-  cells[6] = g_strdup (l->status);
-}
 
 static void
 append_printable (GString *out, const char *text)
@@ -120,33 +112,54 @@ append_cell (GString *out, const char *text, int width)
     g_string_append_c (out, ' ');
 }
 
+/* Writes @rows (each a NULL-terminated array of @n cells) under @headers,
+ * aligned for a terminal or tab-separated. */
 static void
-format_table (GString *out, GPtrArray *liaisons, gboolean aligned)
+format_table (GString *out, const char *const *headers, int n, GPtrArray *rows, gboolean aligned)
 {
-  int widths[N_COLUMNS];
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-  for (int c = 0; c < N_COLUMNS; c++)
-    widths[c] = strlen (table_headers[c]);
-  for (guint i = 0; i < liaisons->len; i++)
-    {
-      char **cells = g_new0 (char *, N_COLUMNS + 1);
-      table_row (liaisons->pdata[i], cells);
-      for (int c = 0; c < N_COLUMNS; c++)
-        widths[c] = MAX (widths[c], (int) g_utf8_strlen (cells[c] ? cells[c] : "", -1));
-      g_ptr_array_add (rows, cells);
-    }
+  g_autofree int *widths = g_new0 (int, n);
+  for (int c = 0; c < n; c++)
+    widths[c] = strlen (headers[c]);
+  for (guint r = 0; aligned && r < rows->len; r++)
+    for (int c = 0; c < n; c++)
+      {
+        const char *cell = ((char **) rows->pdata[r])[c];
+        g_autofree char *shown = enlace_format_printable (cell);
+        widths[c] = MAX (widths[c], (int) g_utf8_strlen (shown, -1));
+      }
   for (int r = -1; r < (int) rows->len; r++)
     {
-      const char *const *cells = r < 0 ? table_headers : rows->pdata[r];
-      for (int c = 0; c < N_COLUMNS; c++)
+      const char *const *cells = r < 0 ? headers : rows->pdata[r];
+      for (int c = 0; c < n; c++)
         {
-          gboolean last = c == N_COLUMNS - 1;
+          gboolean last = c == n - 1;
           append_cell (out, cells[c], aligned && !last ? widths[c] : 0);
           if (!last)
             g_string_append (out, aligned ? "  " : "\t");
         }
       g_string_append_c (out, '\n');
     }
+}
+
+static void
+format_liaison_table (GString *out, GPtrArray *liaisons, gboolean aligned)
+{
+  static const char *const headers[] = { "ID", "NAME", "TITLE", "EMAIL", "PHONE", "ROLES", "STATUS" };
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; i < liaisons->len; i++)
+    {
+      EnlaceLiaison *l = liaisons->pdata[i];
+      char **cells = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
+      cells[0] = g_strdup (l->id);
+      cells[1] = g_strdup (l->name);
+      cells[2] = g_strdup (l->title);
+      cells[3] = g_strdup (l->mail);
+      cells[4] = g_strdup (l->phone ? l->phone : l->phones_as_written[0]);
+      cells[5] = g_strjoinv (",", l->roles);
+      cells[6] = g_strdup (l->status);
+      g_ptr_array_add (rows, cells);
+    }
+  format_table (out, headers, G_N_ELEMENTS (headers), rows, aligned);
 }
 
 /* --- JSON ------------------------------------------------------------- */
@@ -413,7 +426,7 @@ enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons)
     {
     case ENLACE_FORMAT_TABLE:
     case ENLACE_FORMAT_TSV:
-      format_table (out, liaisons, format == ENLACE_FORMAT_TABLE);
+      format_liaison_table (out, liaisons, format == ENLACE_FORMAT_TABLE);
       break;
     case ENLACE_FORMAT_JSON:
       {
@@ -502,4 +515,195 @@ enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *
   };
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
     detail_line (out, lines[i].label, lines[i].value);
+}
+
+/* --- institutions ----------------------------------------------------- */
+
+static void
+json_institution (JsonBuilder *b, EnlaceInstitution *i)
+{
+  json_builder_begin_object (b);
+  json_string (b, "id", i->id);
+  json_string (b, "country", i->country);
+  json_string (b, "status", i->status);
+  json_string (b, "name", i->name);
+  json_string (b, "type", i->type);
+  json_strv (b, "competences", i->competences);
+  json_strv (b, "networks", i->networks);
+  json_strv (b, "languages", i->languages);
+  json_string (b, "email", i->mail);
+  json_string (b, "phone", i->phone);
+  json_strv (b, "phone_as_written", i->phones_as_written);
+  json_string (b, "url", i->url);
+  json_string (b, "notes", i->notes);
+  json_string (b, "designated", i->designated);
+  json_string (b, "retired", i->retired);
+  json_string (b, "retired_by", i->retired_by);
+  json_string (b, "retirement_reason", i->retirement_reason);
+  json_string (b, "successor", i->successor_id);
+  json_string (b, "predecessor", i->predecessor_id);
+  json_string (b, "last_confirmed", i->last_confirmed);
+  json_string (b, "dn", i->dn);
+  json_builder_end_object (b);
+}
+
+static void
+vcard_institution (GString *out, EnlaceInstitution *i)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+  g_string_append (out, "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n");
+  vcard_prop (out, line, "FN", i->name);
+  vcard_prop (out, line, "ORG", i->name);
+  vcard_prop (out, line, "EMAIL;TYPE=work", i->mail);
+  if (i->phone != NULL)
+    {
+      g_autofree char *uri = g_strconcat ("tel:", i->phone, NULL);
+      vcard_prop (out, line, "TEL;VALUE=uri;TYPE=\"work,voice\"", uri);
+    }
+  vcard_prop (out, line, "URL", i->url);
+  if (i->competences[0] != NULL)
+    {
+      g_string_append (line, "CATEGORIES:");
+      for (int k = 0; i->competences[k] != NULL; k++)
+        {
+          if (k > 0)
+            g_string_append_c (line, ',');
+          vcard_escape (line, i->competences[k]);
+        }
+      vcard_line (out, line);
+    }
+  g_autofree char *uid = g_strdup_printf ("urn:enlace:%s", i->id);
+  vcard_prop (out, line, "UID", uid);
+  vcard_prop (out, line, "X-ENLACE-STATUS", i->status);
+  g_string_append (out, "END:VCARD\r\n");
+}
+
+/**
+ * enlace_format_institutions:
+ *
+ * Appends @institutions to @out in @format: the result of a search.
+ */
+void
+enlace_format_institutions (GString *out, EnlaceFormat format, GPtrArray *institutions)
+{
+  static const char *const headers[] = { "ID", "NAME", "TYPE", "COMPETENCES", "EMAIL", "PHONE",
+                                         "STATUS" };
+  switch (format)
+    {
+    case ENLACE_FORMAT_TABLE:
+    case ENLACE_FORMAT_TSV:
+      {
+        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+        for (guint k = 0; k < institutions->len; k++)
+          {
+            EnlaceInstitution *i = institutions->pdata[k];
+            char **cells = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
+            cells[0] = g_strdup (i->id);
+            cells[1] = g_strdup (i->name);
+            cells[2] = g_strdup (i->type);
+            cells[3] = g_strjoinv (",", i->competences);
+            cells[4] = g_strdup (i->mail);
+            cells[5] = g_strdup (i->phone ? i->phone : i->phones_as_written[0]);
+            cells[6] = g_strdup (i->status);
+            g_ptr_array_add (rows, cells);
+          }
+        format_table (out, headers, G_N_ELEMENTS (headers), rows, format == ENLACE_FORMAT_TABLE);
+      }
+      break;
+    case ENLACE_FORMAT_JSON:
+      {
+        g_autoptr(JsonBuilder) b = json_builder_new ();
+        json_builder_begin_object (b);
+        json_builder_set_member_name (b, "institutions");
+        json_builder_begin_array (b);
+        for (guint k = 0; k < institutions->len; k++)
+          json_institution (b, institutions->pdata[k]);
+        json_builder_end_array (b);
+        json_builder_set_member_name (b, "count");
+        json_builder_add_int_value (b, institutions->len);
+        json_builder_end_object (b);
+        json_finish (out, b);
+      }
+      break;
+    case ENLACE_FORMAT_CSV:
+      g_string_append (out, "id,status,country,name,type,competence,network,email,phone,url,"
+                            "language\r\n");
+      for (guint k = 0; k < institutions->len; k++)
+        {
+          EnlaceInstitution *i = institutions->pdata[k];
+          g_autofree char *competences = g_strjoinv (";", i->competences);
+          g_autofree char *networks = g_strjoinv (";", i->networks);
+          g_autofree char *languages = g_strjoinv (";", i->languages);
+          const char *fields[] = { i->id, i->status, i->country, i->name, i->type, competences,
+                                   networks, i->mail, i->phone, i->url, languages };
+          for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+            csv_field (out, fields[f], f + 1 == G_N_ELEMENTS (fields));
+        }
+      break;
+    case ENLACE_FORMAT_VCARD:
+      for (guint k = 0; k < institutions->len; k++)
+        vcard_institution (out, institutions->pdata[k]);
+      break;
+    case ENLACE_FORMAT_LDIF:
+      for (guint k = 0; k < institutions->len; k++)
+        {
+          EnlaceInstitution *i = institutions->pdata[k];
+          enlace_ldif_append_str (out, "dn", i->dn);
+          enlace_ldif_append_str (out, "objectClass", "enlaceInstitution");
+          const struct { const char *attr; const char *value; } single[] = {
+            { "enlaceId", i->id }, { "c", i->country }, { "o", i->name },
+            { "enlaceInstitutionType", i->type }, { "enlaceStatus", i->status },
+            { "mail", i->mail }, { "telephoneNumber", i->phone }, { "labeledURI", i->url },
+          };
+          for (gsize f = 0; f < G_N_ELEMENTS (single); f++)
+            if (single[f].value != NULL)
+              enlace_ldif_append_str (out, single[f].attr, single[f].value);
+          ldif_strv (out, "enlaceCompetence", i->competences);
+          ldif_strv (out, "enlaceNetwork", i->networks);
+          g_string_append_c (out, '\n');
+        }
+      break;
+    }
+}
+
+/**
+ * enlace_format_institution_detail:
+ *
+ * Appends one institution: every field, one a line, for a table; the
+ * object for JSON; otherwise as enlace_format_institutions().
+ */
+void
+enlace_format_institution_detail (GString *out, EnlaceFormat format, EnlaceInstitution *i)
+{
+  if (format == ENLACE_FORMAT_JSON)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      json_institution (b, i);
+      json_finish (out, b);
+      return;
+    }
+  if (format != ENLACE_FORMAT_TABLE && format != ENLACE_FORMAT_TSV)
+    {
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+      g_ptr_array_add (one, i);
+      enlace_format_institutions (out, format, one);
+      return;
+    }
+  g_autofree char *competences = g_strjoinv (", ", i->competences);
+  g_autofree char *networks = g_strjoinv (", ", i->networks);
+  g_autofree char *languages = g_strjoinv (", ", i->languages);
+  const struct { const char *label; const char *value; } lines[] = {
+    { "id:", i->id },                 { "status:", i->status },
+    { "name:", i->name },             { "type:", i->type },
+    { "country:", i->country },       { "competences:", competences },
+    { "networks:", networks },        { "email:", i->mail },
+    { "phone:", i->phone },           { "url:", i->url },
+    { "languages:", languages },      { "notes:", i->notes },
+    { "designated:", i->designated }, { "retired:", i->retired },
+    { "retired by:", i->retired_by }, { "reason:", i->retirement_reason },
+    { "successor:", i->successor_id }, { "predecessor:", i->predecessor_id },
+    { "last confirmed:", i->last_confirmed }, { "dn:", i->dn },
+  };
+  for (gsize k = 0; k < G_N_ELEMENTS (lines); k++)
+    detail_line (out, lines[k].label, lines[k].value);
 }

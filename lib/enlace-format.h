@@ -3,6 +3,7 @@
 
 #include <glib.h>
 
+#include "enlace-institution.h"
 #include "enlace-liaison.h"
 
 G_BEGIN_DECLS
@@ -20,5 +21,8 @@ char *enlace_format_printable (const char *text);
 gboolean enlace_format_parse (const char *name, EnlaceFormat *format, GError **error);
 void enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons);
 void enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *liaison);
+void enlace_format_institutions (GString *out, EnlaceFormat format, GPtrArray *institutions);
+void enlace_format_institution_detail (GString *out, EnlaceFormat format,
+                                       EnlaceInstitution *institution);
 
 G_END_DECLS
