@@ -197,6 +197,41 @@ enlace_directory_get_bound_dn (EnlaceDirectory *dir, GError **error)
 }
 
 /**
+ * enlace_entry_read:
+ * @func: called for every attribute, with its values
+ *
+ * Reads an entry in one pass over its encoding (ldap_get_attribute_ber),
+ * where ldap_get_values_len() would scan it again for every attribute asked.
+ *
+ * Returns: (transfer full): the entry's DN.
+ */
+char *
+enlace_entry_read (LDAP *ld, LDAPMessage *entry, EnlaceAttributeFunc func, gpointer user_data)
+{
+  BerElement *ber = NULL;
+  struct berval dn = { 0, NULL };
+  if (ldap_get_dn_ber (ld, entry, &ber, &dn) != LDAP_SUCCESS)
+    return NULL;
+  char *out = g_strndup (dn.bv_val, dn.bv_len);
+  for (;;)
+    {
+      struct berval attr = { 0, NULL };
+      struct berval *values = NULL;
+      if (ldap_get_attribute_ber (ld, entry, ber, &attr, &values) != LDAP_SUCCESS
+          || attr.bv_val == NULL)
+        break;
+      if (values != NULL)
+        {
+          g_autofree char *name = g_strndup (attr.bv_val, attr.bv_len);
+          func (name, values, user_data);
+          ber_memfree (values);
+        }
+    }
+  ber_free (ber, 0);
+  return out;
+}
+
+/**
  * enlace_dn_child:
  * @attr: the RDN's attribute type
  * @value: its value, any bytes

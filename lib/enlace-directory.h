@@ -42,6 +42,11 @@ gboolean enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod 
 gboolean enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error);
 gboolean enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error);
 
+/* Called once per attribute of an entry; @values ends with a NULL bv_val. */
+typedef void (*EnlaceAttributeFunc) (const char *attr, struct berval *values, gpointer user_data);
+char *enlace_entry_read (LDAP *ld, LDAPMessage *entry, EnlaceAttributeFunc func,
+                         gpointer user_data);
+
 char *enlace_dn_child (const char *attr, const char *value, const char *parent);
 char *enlace_dn_first_value (const char *dn);
 

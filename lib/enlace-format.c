@@ -23,7 +23,6 @@
  */
 #include "config.h"
 
-#include <json-glib/json-glib.h>
 #include <string.h>
 
 #include "enlace-error.h"
@@ -162,75 +161,189 @@ format_liaison_table (GString *out, GPtrArray *liaisons, gboolean aligned)
   format_table (out, headers, G_N_ELEMENTS (headers), rows, aligned);
 }
 
-/* --- JSON ------------------------------------------------------------- */
+/* --- JSON -------------------------------------------------------------
+ *
+ * Written by hand, not with json-glib: that library brings gio and eight
+ * more shared libraries into every process, and with cyrus-SASL's plugins
+ * (which libldap loads at start) resolving symbols through all of them, a
+ * lookup spent most of its time in the dynamic loader (bench/find.sh). An
+ * RFC 8259 writer is this much code; Python's json module checks it in
+ * tests/test-interop.sh and tests/test-unit.c. */
+
+typedef struct {
+  GString *out;
+  int depth;
+  gboolean first; /* no member or element yet at this depth */
+} JsonWriter;
+
+/**
+ * enlace_format_json_string:
+ *
+ * Appends @value as a JSON string (RFC 8259): quotes, backslashes and
+ * control characters escaped, U+2028 and U+2029 too (so the text is also
+ * safe inside JavaScript); invalid UTF-8 is repaired first.
+ */
+void
+enlace_format_json_string (GString *out, const char *value)
+{
+  g_autofree char *valid = g_utf8_validate (value, -1, NULL) ? NULL : g_utf8_make_valid (value, -1);
+  const guchar *p = (const guchar *) (valid ? valid : value);
+  const guchar *run = p;
+  g_string_append_c (out, '"');
+  /* Copy runs of bytes that need no escape in one go. */
+  for (; *p; p++)
+    {
+      guchar c = *p;
+      gboolean separator = c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9);
+      if (c >= 0x20 && c != '"' && c != '\\' && !separator)
+        continue;
+      g_string_append_len (out, (const char *) run, p - run);
+      switch (c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\b': g_string_append (out, "\\b"); break;
+        case '\f': g_string_append (out, "\\f"); break;
+        default:
+          if (separator)
+            {
+              g_string_append_printf (out, "\\u%04x", p[2] == 0xa8 ? 0x2028u : 0x2029u);
+              p += 2;
+            }
+          else
+            g_string_append_printf (out, "\\u%04x", (guint) c);
+        }
+      run = p + 1;
+    }
+  g_string_append_len (out, (const char *) run, p - run);
+  g_string_append_c (out, '"');
+}
 
 static void
-json_string (JsonBuilder *b, const char *key, const char *value)
+json_indent (JsonWriter *w)
 {
-  json_builder_set_member_name (b, key);
+  static const char line[] = "\n                                ";
+  g_string_append_len (w->out, line, 1 + MIN (2 * w->depth, (int) sizeof line - 2));
+}
+
+/* Before a member or an element: the comma and the line. */
+static void
+json_next (JsonWriter *w)
+{
+  if (!w->first)
+    g_string_append_c (w->out, ',');
+  w->first = FALSE;
+  json_indent (w);
+}
+
+static void
+json_open (JsonWriter *w, char bracket)
+{
+  g_string_append_c (w->out, bracket);
+  w->depth++;
+  w->first = TRUE;
+}
+
+static void
+json_close (JsonWriter *w, char bracket)
+{
+  gboolean empty = w->first;
+  w->depth--;
+  w->first = FALSE;
+  if (!empty)
+    json_indent (w);
+  g_string_append_c (w->out, bracket);
+}
+
+static void
+json_member (JsonWriter *w, const char *key)
+{
+  json_next (w);
+  enlace_format_json_string (w->out, key);
+  g_string_append_len (w->out, " : ", 3);
+}
+
+static void
+json_string (JsonWriter *w, const char *key, const char *value)
+{
+  json_member (w, key);
   if (value != NULL)
-    json_builder_add_string_value (b, value);
+    enlace_format_json_string (w->out, value);
   else
-    json_builder_add_null_value (b);
+    g_string_append_len (w->out, "null", 4);
 }
 
 static void
-json_strv (JsonBuilder *b, const char *key, char **values)
+json_strv (JsonWriter *w, const char *key, char **values)
 {
-  json_builder_set_member_name (b, key);
-  json_builder_begin_array (b);
+  json_member (w, key);
+  json_open (w, '[');
   for (int i = 0; values != NULL && values[i] != NULL; i++)
-    json_builder_add_string_value (b, values[i]);
-  json_builder_end_array (b);
+    {
+      json_next (w);
+      enlace_format_json_string (w->out, values[i]);
+    }
+  json_close (w, ']');
 }
 
 static void
-json_liaison (JsonBuilder *b, EnlaceLiaison *l)
+json_liaison (JsonWriter *w, EnlaceLiaison *l)
 {
-  json_builder_begin_object (b);
-  json_string (b, "id", l->id);
-  json_string (b, "country", l->country);
-  json_string (b, "status", l->status);
-  json_string (b, "given_name", l->given_name);
-  json_string (b, "surname", l->surname);
-  json_string (b, "name", l->name);
-  json_string (b, "title", l->title);
-  json_builder_set_member_name (b, "institution");
-  json_builder_begin_object (b);
-  json_string (b, "id", l->institution_id);
-  json_string (b, "name", l->institution);
-  json_builder_end_object (b);
-  json_strv (b, "roles", l->roles);
-  json_strv (b, "networks", l->networks);
-  json_strv (b, "languages", l->languages);
-  json_string (b, "email", l->mail);
-  json_string (b, "phone", l->phone);
-  json_strv (b, "phone_as_written", l->phones_as_written);
-  json_string (b, "mobile", l->mobile);
-  json_string (b, "notes", l->notes);
-  json_string (b, "designated", l->designated);
-  json_string (b, "designated_by", l->designated_by);
-  json_string (b, "authorized", l->authorized);
-  json_string (b, "authorized_by", l->authorized_by);
-  json_string (b, "retired", l->retired);
-  json_string (b, "retired_by", l->retired_by);
-  json_string (b, "retirement_reason", l->retirement_reason);
-  json_string (b, "successor", l->successor_id);
-  json_string (b, "predecessor", l->predecessor_id);
-  json_string (b, "last_confirmed", l->last_confirmed);
-  json_string (b, "dn", l->dn);
-  json_builder_end_object (b);
+  json_open (w, '{');
+  json_string (w, "id", l->id);
+  json_string (w, "country", l->country);
+  json_string (w, "status", l->status);
+  json_string (w, "given_name", l->given_name);
+  json_string (w, "surname", l->surname);
+  json_string (w, "name", l->name);
+  json_string (w, "title", l->title);
+  json_member (w, "institution");
+  json_open (w, '{');
+  json_string (w, "id", l->institution_id);
+  json_string (w, "name", l->institution);
+  json_close (w, '}');
+  json_strv (w, "roles", l->roles);
+  json_strv (w, "networks", l->networks);
+  json_strv (w, "languages", l->languages);
+  json_string (w, "email", l->mail);
+  json_string (w, "phone", l->phone);
+  json_strv (w, "phone_as_written", l->phones_as_written);
+  json_string (w, "mobile", l->mobile);
+  json_string (w, "notes", l->notes);
+  json_string (w, "designated", l->designated);
+  json_string (w, "designated_by", l->designated_by);
+  json_string (w, "authorized", l->authorized);
+  json_string (w, "authorized_by", l->authorized_by);
+  json_string (w, "retired", l->retired);
+  json_string (w, "retired_by", l->retired_by);
+  json_string (w, "retirement_reason", l->retirement_reason);
+  json_string (w, "successor", l->successor_id);
+  json_string (w, "predecessor", l->predecessor_id);
+  json_string (w, "last_confirmed", l->last_confirmed);
+  json_string (w, "dn", l->dn);
+  json_close (w, '}');
 }
 
+/* {"KEY": [each item], "count": N} */
 static void
-json_finish (GString *out, JsonBuilder *b)
+json_list (GString *out, const char *key, GPtrArray *items, void (*item) (JsonWriter *, gpointer))
 {
-  g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_root (gen, root);
-  g_autofree char *text = json_generator_to_data (gen, NULL);
-  g_string_append (out, text);
+  JsonWriter w = { out, 0, TRUE };
+  json_open (&w, '{');
+  json_member (&w, key);
+  json_open (&w, '[');
+  for (guint i = 0; i < items->len; i++)
+    {
+      json_next (&w);
+      item (&w, items->pdata[i]);
+    }
+  json_close (&w, ']');
+  json_member (&w, "count");
+  g_string_append_printf (out, "%u", items->len);
+  json_close (&w, '}');
   g_string_append_c (out, '\n');
 }
 
@@ -429,19 +542,7 @@ enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons)
       format_liaison_table (out, liaisons, format == ENLACE_FORMAT_TABLE);
       break;
     case ENLACE_FORMAT_JSON:
-      {
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "liaisons");
-        json_builder_begin_array (b);
-        for (guint i = 0; i < liaisons->len; i++)
-          json_liaison (b, liaisons->pdata[i]);
-        json_builder_end_array (b);
-        json_builder_set_member_name (b, "count");
-        json_builder_add_int_value (b, liaisons->len);
-        json_builder_end_object (b);
-        json_finish (out, b);
-      }
+      json_list (out, "liaisons", liaisons, (void (*) (JsonWriter *, gpointer)) json_liaison);
       break;
     case ENLACE_FORMAT_CSV:
       format_csv (out, liaisons);
@@ -478,9 +579,9 @@ enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *
 {
   if (format == ENLACE_FORMAT_JSON)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_liaison (b, l);
-      json_finish (out, b);
+      JsonWriter w = { out, 0, TRUE };
+      json_liaison (&w, l);
+      g_string_append_c (out, '\n');
       return;
     }
   if (format != ENLACE_FORMAT_TABLE && format != ENLACE_FORMAT_TSV)
@@ -520,31 +621,31 @@ enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *
 /* --- institutions ----------------------------------------------------- */
 
 static void
-json_institution (JsonBuilder *b, EnlaceInstitution *i)
+json_institution (JsonWriter *w, EnlaceInstitution *i)
 {
-  json_builder_begin_object (b);
-  json_string (b, "id", i->id);
-  json_string (b, "country", i->country);
-  json_string (b, "status", i->status);
-  json_string (b, "name", i->name);
-  json_string (b, "type", i->type);
-  json_strv (b, "competences", i->competences);
-  json_strv (b, "networks", i->networks);
-  json_strv (b, "languages", i->languages);
-  json_string (b, "email", i->mail);
-  json_string (b, "phone", i->phone);
-  json_strv (b, "phone_as_written", i->phones_as_written);
-  json_string (b, "url", i->url);
-  json_string (b, "notes", i->notes);
-  json_string (b, "designated", i->designated);
-  json_string (b, "retired", i->retired);
-  json_string (b, "retired_by", i->retired_by);
-  json_string (b, "retirement_reason", i->retirement_reason);
-  json_string (b, "successor", i->successor_id);
-  json_string (b, "predecessor", i->predecessor_id);
-  json_string (b, "last_confirmed", i->last_confirmed);
-  json_string (b, "dn", i->dn);
-  json_builder_end_object (b);
+  json_open (w, '{');
+  json_string (w, "id", i->id);
+  json_string (w, "country", i->country);
+  json_string (w, "status", i->status);
+  json_string (w, "name", i->name);
+  json_string (w, "type", i->type);
+  json_strv (w, "competences", i->competences);
+  json_strv (w, "networks", i->networks);
+  json_strv (w, "languages", i->languages);
+  json_string (w, "email", i->mail);
+  json_string (w, "phone", i->phone);
+  json_strv (w, "phone_as_written", i->phones_as_written);
+  json_string (w, "url", i->url);
+  json_string (w, "notes", i->notes);
+  json_string (w, "designated", i->designated);
+  json_string (w, "retired", i->retired);
+  json_string (w, "retired_by", i->retired_by);
+  json_string (w, "retirement_reason", i->retirement_reason);
+  json_string (w, "successor", i->successor_id);
+  json_string (w, "predecessor", i->predecessor_id);
+  json_string (w, "last_confirmed", i->last_confirmed);
+  json_string (w, "dn", i->dn);
+  json_close (w, '}');
 }
 
 static void
@@ -611,19 +712,8 @@ enlace_format_institutions (GString *out, EnlaceFormat format, GPtrArray *instit
       }
       break;
     case ENLACE_FORMAT_JSON:
-      {
-        g_autoptr(JsonBuilder) b = json_builder_new ();
-        json_builder_begin_object (b);
-        json_builder_set_member_name (b, "institutions");
-        json_builder_begin_array (b);
-        for (guint k = 0; k < institutions->len; k++)
-          json_institution (b, institutions->pdata[k]);
-        json_builder_end_array (b);
-        json_builder_set_member_name (b, "count");
-        json_builder_add_int_value (b, institutions->len);
-        json_builder_end_object (b);
-        json_finish (out, b);
-      }
+      json_list (out, "institutions", institutions,
+                 (void (*) (JsonWriter *, gpointer)) json_institution);
       break;
     case ENLACE_FORMAT_CSV:
       g_string_append (out, "id,status,country,name,type,competence,network,email,phone,url,"
@@ -677,9 +767,9 @@ enlace_format_institution_detail (GString *out, EnlaceFormat format, EnlaceInsti
 {
   if (format == ENLACE_FORMAT_JSON)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      json_institution (b, i);
-      json_finish (out, b);
+      JsonWriter w = { out, 0, TRUE };
+      json_institution (&w, i);
+      g_string_append_c (out, '\n');
       return;
     }
   if (format != ENLACE_FORMAT_TABLE && format != ENLACE_FORMAT_TSV)

@@ -18,6 +18,7 @@ typedef enum {
 } EnlaceFormat;
 
 char *enlace_format_printable (const char *text);
+void enlace_format_json_string (GString *out, const char *value);
 gboolean enlace_format_parse (const char *name, EnlaceFormat *format, GError **error);
 void enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons);
 void enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *liaison);

@@ -22,35 +22,82 @@ const char *const enlace_liaison_attributes[] = {
 };
 
 static char **
-values_of (LDAP *ld, LDAPMessage *entry, const char *attr)
+strv_of (struct berval *values)
 {
-  g_autoptr(EnlaceBervalArray) values = ldap_get_values_len (ld, entry, attr);
-  g_autoptr(GPtrArray) out = g_ptr_array_new ();
-  for (int i = 0; values != NULL && values[i] != NULL; i++)
-    g_ptr_array_add (out, g_strndup (values[i]->bv_val, values[i]->bv_len));
-  g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (g_steal_pointer (&out), FALSE);
+  guint n = 0;
+  while (values[n].bv_val != NULL)
+    n++;
+  char **out = g_new0 (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    out[i] = g_strndup (values[i].bv_val, values[i].bv_len);
+  return out;
 }
 
-static char *
-value_of (LDAP *ld, LDAPMessage *entry, const char *attr)
-{
-  g_auto(GStrv) values = values_of (ld, entry, attr);
-  return g_strdup (values[0]);
-}
+typedef enum { TEXT, LIST, DATE, ID } FieldKind;
 
-static char *
-date_of (LDAP *ld, LDAPMessage *entry, const char *attr)
-{
-  g_autofree char *generalized = value_of (ld, entry, attr);
-  return enlace_date_from_generalized (generalized);
-}
+/* Where each attribute goes, found by name as the entry is read. */
+#define FIELD(attr, kind, member) { attr, kind, G_STRUCT_OFFSET (EnlaceLiaison, member) }
+static const struct {
+  const char *attr;
+  FieldKind kind;
+  goffset offset;
+} fields[] = {
+  FIELD ("enlaceId", TEXT, id),
+  FIELD ("c", TEXT, country),
+  FIELD ("givenName", TEXT, given_name),
+  FIELD ("sn", TEXT, surname),
+  FIELD ("cn", TEXT, name),
+  FIELD ("title", TEXT, title),
+  FIELD ("o", TEXT, institution),
+  FIELD ("enlaceInstitution", ID, institution_id),
+  FIELD ("mail", TEXT, mail),
+  FIELD ("telephoneNumber", TEXT, phone),
+  FIELD ("enlaceMobile", TEXT, mobile),
+  FIELD ("enlaceNotes", TEXT, notes),
+  FIELD ("enlaceStatus", TEXT, status),
+  FIELD ("enlaceRole", LIST, roles),
+  FIELD ("enlaceNetwork", LIST, networks),
+  FIELD ("enlaceLanguage", LIST, languages),
+  FIELD ("enlacePhoneAsWritten", LIST, phones_as_written),
+  FIELD ("enlaceDesignationDate", DATE, designated),
+  FIELD ("enlaceDesignatedBy", TEXT, designated_by),
+  FIELD ("enlaceAuthorizationDate", DATE, authorized),
+  FIELD ("enlaceAuthorizedBy", TEXT, authorized_by),
+  FIELD ("enlaceRetirementDate", DATE, retired),
+  FIELD ("enlaceRetiredBy", TEXT, retired_by),
+  FIELD ("enlaceRetirementReason", TEXT, retirement_reason),
+  FIELD ("enlaceSuccessor", ID, successor_id),
+  FIELD ("enlacePredecessor", ID, predecessor_id),
+  FIELD ("enlaceLastConfirmed", DATE, last_confirmed),
+};
+#undef FIELD
 
-static char *
-id_of (LDAP *ld, LDAPMessage *entry, const char *attr)
+static void
+take_attribute (const char *attr, struct berval *values, gpointer user_data)
 {
-  g_autofree char *dn = value_of (ld, entry, attr);
-  return enlace_dn_first_value (dn);
+  EnlaceLiaison *l = user_data;
+  gsize len = strlen (attr);
+  for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
+    {
+      /* Lengths first: most names differ there, and cheaply. */
+      if (fields[f].attr[len] != '\0' || strlen (fields[f].attr) != len
+          || g_ascii_strcasecmp (attr, fields[f].attr) != 0)
+        continue;
+      gpointer slot = G_STRUCT_MEMBER_P (l, fields[f].offset);
+      if (fields[f].kind == LIST)
+        {
+          g_strfreev (*(char ***) slot);
+          *(char ***) slot = strv_of (values);
+          return;
+        }
+      if (values[0].bv_val == NULL || *(char **) slot != NULL)
+        return;
+      g_autofree char *text = g_strndup (values[0].bv_val, values[0].bv_len);
+      *(char **) slot = fields[f].kind == DATE ? enlace_date_from_generalized (text)
+                        : fields[f].kind == ID ? enlace_dn_first_value (text)
+                                               : g_steal_pointer (&text);
+      return;
+    }
 }
 
 /**
@@ -63,35 +110,11 @@ EnlaceLiaison *
 enlace_liaison_new_from_entry (LDAP *ld, LDAPMessage *entry)
 {
   EnlaceLiaison *l = g_new0 (EnlaceLiaison, 1);
-  g_autoptr(EnlaceLdapString) dn = ldap_get_dn (ld, entry);
-  l->dn = g_strdup (dn);
-  l->id = value_of (ld, entry, "enlaceId");
-  l->country = value_of (ld, entry, "c");
-  l->given_name = value_of (ld, entry, "givenName");
-  l->surname = value_of (ld, entry, "sn");
-  l->name = value_of (ld, entry, "cn");
-  l->title = value_of (ld, entry, "title");
-  l->institution_id = id_of (ld, entry, "enlaceInstitution");
-  l->institution = value_of (ld, entry, "o");
-  l->mail = value_of (ld, entry, "mail");
-  l->phone = value_of (ld, entry, "telephoneNumber");
-  l->mobile = value_of (ld, entry, "enlaceMobile");
-  l->notes = value_of (ld, entry, "enlaceNotes");
-  l->status = value_of (ld, entry, "enlaceStatus");
-  l->roles = values_of (ld, entry, "enlaceRole");
-  l->networks = values_of (ld, entry, "enlaceNetwork");
-  l->languages = values_of (ld, entry, "enlaceLanguage");
-  l->phones_as_written = values_of (ld, entry, "enlacePhoneAsWritten");
-  l->designated = date_of (ld, entry, "enlaceDesignationDate");
-  l->designated_by = value_of (ld, entry, "enlaceDesignatedBy");
-  l->authorized = date_of (ld, entry, "enlaceAuthorizationDate");
-  l->authorized_by = value_of (ld, entry, "enlaceAuthorizedBy");
-  l->retired = date_of (ld, entry, "enlaceRetirementDate");
-  l->retired_by = value_of (ld, entry, "enlaceRetiredBy");
-  l->retirement_reason = value_of (ld, entry, "enlaceRetirementReason");
-  l->successor_id = id_of (ld, entry, "enlaceSuccessor");
-  l->predecessor_id = id_of (ld, entry, "enlacePredecessor");
-  l->last_confirmed = date_of (ld, entry, "enlaceLastConfirmed");
+  l->dn = enlace_entry_read (ld, entry, take_attribute, l);
+  char ***lists[] = { &l->roles, &l->networks, &l->languages, &l->phones_as_written };
+  for (gsize i = 0; i < G_N_ELEMENTS (lists); i++)
+    if (*lists[i] == NULL)
+      *lists[i] = g_new0 (char *, 1);
   return l;
 }
 

@@ -444,6 +444,31 @@ test_dn_child_escapes (void)
 }
 
 static void
+test_json_string (void)
+{
+  const struct { const char *in, *out; } cases[] = {
+    { "plain", "\"plain\"" },
+    { "Peña \"la jefa\"", "\"Peña \\\"la jefa\\\"\"" },
+    { "back\\slash", "\"back\\\\slash\"" },
+    { "a\nb\rc\td", "\"a\\nb\\rc\\td\"" },
+    { "\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\"" },
+    { "line\xe2\x80\xa8sep", "\"line\\u2028sep\"" },
+    { "\xf0\x9f\x98\x80", "\"\xf0\x9f\x98\x80\"" },
+    { "", "\"\"" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GString) out = g_string_new (NULL);
+      enlace_format_json_string (out, cases[i].in);
+      g_assert_cmpstr (out->str, ==, cases[i].out);
+    }
+  /* Invalid UTF-8 comes out as valid UTF-8. */
+  g_autoptr(GString) bad = g_string_new (NULL);
+  enlace_format_json_string (bad, "Pe\xf1" "a");
+  g_assert_true (g_utf8_validate (bad->str, -1, NULL));
+}
+
+static void
 test_status_names (void)
 {
   for (int i = 0; i < ENLACE_STATUS_OTHER; i++)
@@ -500,5 +525,6 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/text", test_text);
   g_test_add_func ("/validate/ids-terms-languages-dates", test_ids_terms_languages_dates);
   g_test_add_func ("/dn/child-escapes", test_dn_child_escapes);
+  g_test_add_func ("/format/json-string", test_json_string);
   return g_test_run ();
 }
