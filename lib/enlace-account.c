@@ -8,6 +8,8 @@
  * server hashes them; enlace never stores or sends a hash of its own. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-account.h"
@@ -45,7 +47,7 @@ enlace_account_kind_parse (const char *text, EnlaceAccountKind *kind, GError **e
         return TRUE;
       }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               "kind '%s' is not one of secretariat, cancilleria, staff", text ? text : "");
+               _("kind '%s' is not one of secretariat, cancilleria, staff"), text ? text : "");
   return FALSE;
 }
 
@@ -75,16 +77,16 @@ enlace_account_dn (EnlaceDirectory *dir, EnlaceAccountKind kind, const char *cou
   if (!ok)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "account name '%s' must be 1 to 64 letters, digits, dots, hyphens or "
-                   "underscores", name ? name : "");
+                   _("account name '%s' must be 1 to 64 letters, digits, dots, hyphens or "
+                   "underscores"), name ? name : "");
       return NULL;
     }
   if ((kind == ENLACE_ACCOUNT_CANCILLERIA) != (country != NULL))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                    kind == ENLACE_ACCOUNT_CANCILLERIA
-                       ? "a cancilleria account needs its country (--country)"
-                       : "only a cancilleria account has a country");
+                       ? _("a cancilleria account needs its country (--country)")
+                       : _("only a cancilleria account has a country"));
       return NULL;
     }
   g_autofree char *accounts = enlace_dn_child ("ou", "accounts", enlace_directory_get_base (dir));
@@ -117,7 +119,7 @@ enlace_account_set_password (EnlaceDirectory *dir, const char *dn, const char *p
                           NULL);
   ber_memfree (generated.bv_val);
   if (rc != LDAP_SUCCESS)
-    return enlace_set_ldap_error (error, rc, NULL, "setting the password of %s", dn);
+    return enlace_set_ldap_error (error, rc, NULL, _("setting the password of %s"), dn);
   return TRUE;
 }
 
@@ -151,7 +153,7 @@ enlace_account_add (EnlaceDirectory *dir, EnlaceAccountKind kind, const char *co
   if (password == NULL || strlen (password) < 8)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "the password must have at least 8 characters");
+                   _("the password must have at least 8 characters"));
       return NULL;
     }
   g_autofree char *desc = NULL;

@@ -2,6 +2,8 @@
  * environment, the config file and the local instance, in that order. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <string.h>
 #include <ldap.h>
@@ -158,7 +160,7 @@ load_keyfile (EnlaceConfig *config, const char *explicit_file, GError **error)
       /* Only a file the user named must exist. */
       if (explicit_file == NULL && g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
         return TRUE;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "config file %s: %s", path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("config file %s: %s"), path,
                    local_error->message);
       return FALSE;
     }
@@ -180,7 +182,7 @@ validate (EnlaceConfig *config, GError **error)
       if (rc != LDAP_URL_SUCCESS)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "uri '%s' (from %s) is not an LDAP URL (ldap://, ldaps:// or ldapi://)",
+                       _("uri '%s' (from %s) is not an LDAP URL (ldap://, ldaps:// or ldapi://)"),
                        uri, enlace_config_source_describe (config, ENLACE_SETTING_URI));
           return FALSE;
         }
@@ -192,7 +194,7 @@ validate (EnlaceConfig *config, GError **error)
       if (ldap_str2dn (base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "base '%s' (from %s) is not a valid DN (RFC 4514)", base,
+                       _("base '%s' (from %s) is not a valid DN (RFC 4514)"), base,
                        enlace_config_source_describe (config, ENLACE_SETTING_BASE));
           return FALSE;
         }
@@ -203,8 +205,8 @@ validate (EnlaceConfig *config, GError **error)
       && config->values[ENLACE_SETTING_PASSWORD_FILE] == NULL)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "bind-dn is set (from %s) but no password file is: set --password-file "
-                   "or ENLACE_PASSWORD_FILE (passwords are never taken on the command line)",
+                   _("bind-dn is set (from %s) but no password file is: set --password-file "
+                   "or ENLACE_PASSWORD_FILE (passwords are never taken on the command line)"),
                    enlace_config_source_describe (config, ENLACE_SETTING_BIND_DN));
       return FALSE;
     }
@@ -250,8 +252,8 @@ enlace_config_resolve (EnlaceConfig *config, const char *config_file, GError **e
   if (config->values[ENLACE_SETTING_URI] == NULL)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
-                   "no directory configured: run 'enlace-local start', or set --uri, "
-                   "ENLACE_URI or uri= in the [directory] group of %s",
+                   _("no directory configured: run 'enlace-local start', or set --uri, "
+                   "ENLACE_URI or uri= in the [directory] group of %s"),
                    config->file ? config->file : "~/.config/enlace/enlace.conf");
       return FALSE;
     }
@@ -275,12 +277,12 @@ enlace_config_read_password (EnlaceConfig *config, GError **error)
 
   if (path == NULL)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "no password file configured");
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("no password file configured"));
       return NULL;
     }
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "password-file (from %s): %s",
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("password-file (from %s): %s"),
                    enlace_config_source_describe (config, ENLACE_SETTING_PASSWORD_FILE),
                    local_error->message);
       return NULL;
@@ -292,7 +294,7 @@ enlace_config_read_password (EnlaceConfig *config, GError **error)
   if (len == 0 || strlen (contents) != len)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "password-file %s: the password must be non-empty and contain no NUL byte",
+                   _("password-file %s: the password must be non-empty and contain no NUL byte"),
                    path);
       return NULL;
     }

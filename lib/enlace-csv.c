@@ -4,6 +4,8 @@
  * dropped. Fields are kept as bytes: checking them is the caller's job. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-csv.h"
@@ -70,7 +72,7 @@ enlace_csv_parse (const char *data, gsize len, GError **error)
               if (i >= len)
                 {
                   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                               "line %u: a quoted field is never closed", quote_line);
+                               _("line %u: a quoted field is never closed"), quote_line);
                   return NULL;
                 }
               if (data[i] == '"' && i + 1 < len && data[i + 1] == '"')
@@ -92,8 +94,8 @@ enlace_csv_parse (const char *data, gsize len, GError **error)
           if (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r')
             {
               g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                           "line %u: text after a closing quote (write a quote inside a quoted "
-                           "field as \"\")", line);
+                           _("line %u: text after a closing quote (write a quote inside a quoted "
+                           "field as \"\")"), line);
               return NULL;
             }
         }

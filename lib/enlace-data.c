@@ -5,6 +5,8 @@
  * build run against the tree's own schema and seeds. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "enlace-data.h"
 #include "enlace-error.h"
 
@@ -41,6 +43,6 @@ enlace_data_find (const char *relpath, GError **error)
   g_ptr_array_add (dirs, NULL);
   g_autofree char *looked = g_strjoinv (", ", (char **) dirs->pdata);
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-               "data file %s not found (looked in %s; is enlace installed?)", relpath, looked);
+               _("data file %s not found (looked in %s; is enlace installed?)"), relpath, looked);
   return NULL;
 }

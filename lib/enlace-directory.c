@@ -1,6 +1,8 @@
 /* enlace-directory.c — connect, bind, and search an enlace directory. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdarg.h>
 #include <string.h>
 
@@ -50,7 +52,7 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
   rc = ldap_initialize (&ld, uri);
   if (rc != LDAP_SUCCESS)
     {
-      enlace_set_ldap_error (error, rc, NULL, "cannot use uri '%s'", uri);
+      enlace_set_ldap_error (error, rc, NULL, _("cannot use uri '%s'"), uri);
       return NULL;
     }
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
@@ -83,11 +85,11 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
     {
       if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT)
         enlace_set_ldap_error (error, rc, NULL,
-                               "cannot reach the directory at %s (is it running? "
-                               "'enlace-local status' tells for the local one)",
+                               _("cannot reach the directory at %s (is it running? "
+                               "'enlace-local status' tells for the local one)"),
                                uri);
       else
-        enlace_set_ldap_error (error, rc, NULL, "cannot bind to %s as %s", uri,
+        enlace_set_ldap_error (error, rc, NULL, _("cannot bind to %s as %s"), uri,
                                bind_dn ? bind_dn : "the local owner (SASL EXTERNAL)");
       return NULL;
     }
@@ -168,7 +170,7 @@ enlace_directory_whoami (EnlaceDirectory *dir, GError **error)
   int rc = ldap_whoami_s (dir->ld, &authzid, NULL, NULL);
   if (rc != LDAP_SUCCESS)
     {
-      enlace_set_ldap_error (error, rc, NULL, "asking %s who we are", dir->uri);
+      enlace_set_ldap_error (error, rc, NULL, _("asking %s who we are"), dir->uri);
       return NULL;
     }
   char *out = g_strndup (authzid ? authzid->bv_val : "", authzid ? authzid->bv_len : 0);
@@ -301,14 +303,14 @@ write_controls (EnlaceDirectory *dir, const char *assertion, LDAPControl **contr
     {
       int rc = ldap_control_create (LDAP_CONTROL_TXN_SPEC, 1, dir->txn, 1, &controls[n]);
       if (rc != LDAP_SUCCESS)
-        return enlace_set_ldap_error (error, rc, NULL, "making the transaction control");
+        return enlace_set_ldap_error (error, rc, NULL, _("making the transaction control"));
       n++;
     }
   if (assertion != NULL)
     {
       int rc = ldap_create_assertion_control (dir->ld, (char *) assertion, 1, &controls[n]);
       if (rc != LDAP_SUCCESS)
-        return enlace_set_ldap_error (error, rc, NULL, "making the assertion %s", assertion);
+        return enlace_set_ldap_error (error, rc, NULL, _("making the assertion %s"), assertion);
       n++;
     }
   controls[n] = NULL;
@@ -339,8 +341,8 @@ write_entry (EnlaceDirectory *dir, gboolean add, const char *dn, LDAPMod **mods,
     return TRUE;
   g_autofree char *diag = diagnostic_of (dir->ld);
   if (rc == LDAP_ASSERTION_FAILED)
-    return enlace_set_ldap_error (error, rc, NULL, "%s changed meanwhile", dn);
-  return enlace_set_ldap_error (error, rc, diag, "%s %s", add ? "adding" : "changing", dn);
+    return enlace_set_ldap_error (error, rc, NULL, _("%s changed meanwhile"), dn);
+  return enlace_set_ldap_error (error, rc, diag, _("%s %s"), add ? "adding" : "changing", dn);
 }
 
 /**
@@ -383,7 +385,7 @@ enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error)
   if (rc != LDAP_SUCCESS)
     {
       g_autofree char *diag = diagnostic_of (dir->ld);
-      return enlace_set_ldap_error (error, rc, diag, "starting a transaction on %s", dir->uri);
+      return enlace_set_ldap_error (error, rc, diag, _("starting a transaction on %s"), dir->uri);
     }
   return TRUE;
 }
@@ -405,7 +407,7 @@ enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error)
   if (rc != LDAP_SUCCESS && commit)
     {
       g_autofree char *diag = diagnostic_of (dir->ld);
-      return enlace_set_ldap_error (error, rc, diag, "committing a transaction on %s", dir->uri);
+      return enlace_set_ldap_error (error, rc, diag, _("committing a transaction on %s"), dir->uri);
     }
   return TRUE;
 }
@@ -442,13 +444,13 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
       cookie.bv_val = NULL;
       cookie.bv_len = 0;
       if (rc != LDAP_SUCCESS)
-        return enlace_set_ldap_error (error, rc, NULL, "searching %s", base);
+        return enlace_set_ldap_error (error, rc, NULL, _("searching %s"), base);
       server_controls[0] = page;
 
       rc = ldap_search_ext (dir->ld, base, scope, filter, (char **) attrs, 0, server_controls,
                             NULL, NULL, LDAP_NO_LIMIT, &msgid);
       if (rc != LDAP_SUCCESS)
-        return enlace_set_ldap_error (error, rc, NULL, "searching %s for %s", base, filter);
+        return enlace_set_ldap_error (error, rc, NULL, _("searching %s for %s"), base, filter);
 
       more = FALSE;
       for (;;)
@@ -459,7 +461,7 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
             {
               int err = LDAP_SERVER_DOWN;
               ldap_get_option (dir->ld, LDAP_OPT_RESULT_CODE, &err);
-              return enlace_set_ldap_error (error, err, NULL, "searching %s", base);
+              return enlace_set_ldap_error (error, err, NULL, _("searching %s"), base);
             }
           if (rc == LDAP_RES_SEARCH_ENTRY)
             {
@@ -481,9 +483,9 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
           g_autoptr(EnlaceLdapString) diag_owned = diag;
           g_autoptr(EnlaceLdapControls) controls_owned = controls;
           if (rc != LDAP_SUCCESS)
-            return enlace_set_ldap_error (error, rc, NULL, "searching %s", base);
+            return enlace_set_ldap_error (error, rc, NULL, _("searching %s"), base);
           if (result != LDAP_SUCCESS)
-            return enlace_set_ldap_error (error, result, diag, "searching %s for %s", base,
+            return enlace_set_ldap_error (error, result, diag, _("searching %s for %s"), base,
                                           filter);
           LDAPControl *response = ldap_control_find (LDAP_CONTROL_PAGEDRESULTS, controls, NULL);
           if (response != NULL)
@@ -527,7 +529,7 @@ enlace_directory_get_entry (EnlaceDirectory *dir, const char *dn, const char *co
   if (rc == LDAP_SUCCESS)
     rc = LDAP_NO_SUCH_OBJECT;
   g_autofree char *diag = diagnostic_of (dir->ld);
-  enlace_set_ldap_error (error, rc, rc == LDAP_NO_SUCH_OBJECT ? NULL : diag, "reading %s", dn);
+  enlace_set_ldap_error (error, rc, rc == LDAP_NO_SUCH_OBJECT ? NULL : diag, _("reading %s"), dn);
   return NULL;
 }
 

@@ -1,6 +1,8 @@
 /* enlace-entry.c — liaisons' and institutions' common ground. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -70,7 +72,7 @@ enlace_entry_ref_get (EnlaceDirectory *dir, const EnlaceEntryKind *kind, const c
     return NULL;
   if (found->len == 0)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, "no %s has the ID %s", kind->noun,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, _("no %s has the ID %s"), kind->noun,
                    clean);
       return NULL;
     }
@@ -144,7 +146,7 @@ enlace_entry_explain (EnlaceDirectory *dir, const char *country, GError **error)
       g_autofree char *old = g_strdup ((*error)->message);
       g_clear_error (error);
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                   "permission denied: %s may not change the entries of %s (%s)",
+                   _("permission denied: %s may not change the entries of %s (%s)"),
                    who && *who ? who : "an anonymous user", country ? country : "?", old);
     }
   return FALSE;
@@ -174,7 +176,7 @@ enlace_entry_retire (EnlaceDirectory *dir, const EnlaceEntryKind *kind, const ch
     return FALSE;
   if (g_strcmp0 (e->status, "retired") == 0)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, "%s is already retired (since %s)",
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, _("%s is already retired (since %s)"),
                    e->id, e->retired ? e->retired : "an unknown date");
       return FALSE;
     }
@@ -188,7 +190,7 @@ enlace_entry_retire (EnlaceDirectory *dir, const EnlaceEntryKind *kind, const ch
           || g_strcmp0 (next->country, e->country) != 0)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "successor %s must be another current %s of %s", next->id, kind->noun,
+                       _("successor %s must be another current %s of %s"), next->id, kind->noun,
                        e->country ? e->country : "the same country");
           return FALSE;
         }

@@ -2,6 +2,8 @@
  * translated into it. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <ldap.h>
 
 #include "enlace-error.h"
@@ -76,10 +78,10 @@ enlace_set_ldap_error (GError **error, int ldap_rc, const char *diagnostic,
 
   if (diagnostic != NULL && *diagnostic != '\0')
     g_set_error (error, ENLACE_ERROR, enlace_error_from_ldap_code (ldap_rc),
-                 "%s: %s (%s)", what, ldap_err2string (ldap_rc), diagnostic);
+                 _("%s: %s (%s)"), what, ldap_err2string (ldap_rc), diagnostic);
   else
     g_set_error (error, ENLACE_ERROR, enlace_error_from_ldap_code (ldap_rc),
-                 "%s: %s", what, ldap_err2string (ldap_rc));
+                 _("%s: %s"), what, ldap_err2string (ldap_rc));
   return FALSE;
 }
 

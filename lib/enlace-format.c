@@ -23,6 +23,8 @@
  */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-error.h"
@@ -52,7 +54,7 @@ enlace_format_parse (const char *name, EnlaceFormat *format, GError **error)
         return TRUE;
       }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               "format '%s' is not one of table, tsv, json, csv, vcard, ldif", name ? name : "");
+               _("format '%s' is not one of table, tsv, json, csv, vcard, ldif"), name ? name : "");
   return FALSE;
 }
 

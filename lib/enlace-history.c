@@ -4,6 +4,8 @@
  * "attr:- value", "attr:= value"). */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -124,8 +126,8 @@ enlace_history_read (EnlaceDirectory *dir, const char *dn, GError **error)
       if (g_error_matches (local_error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND))
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                       "the change history (%s) is not readable by this account, or this "
-                       "server keeps none", ACCESSLOG_BASE);
+                       _("the change history (%s) is not readable by this account, or this "
+                       "server keeps none"), ACCESSLOG_BASE);
           return NULL;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));

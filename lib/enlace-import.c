@@ -15,6 +15,8 @@
  * a rerun adds the rest. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -138,9 +140,9 @@ read_header (EnlaceCsvRecord *header, int *positions, GError **error)
   if (missing->len > 0)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "line %u: the header lacks the column(s) %s (the header is: country,"
+                   _("line %u: the header lacks the column(s) %s (the header is: country,"
                    "given_name,surname,title,institution,role,network,email,phone,fax,mobile,"
-                   "language)", header->line, missing->str);
+                   "language)"), header->line, missing->str);
       return FALSE;
     }
   return TRUE;
@@ -171,11 +173,11 @@ check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHa
   };
 
   if (nul != NULL)
-    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "a cell holds a NUL byte");
+    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("a cell holds a NUL byte"));
   else if (record->fields->len == 1 && values[0] == NULL)
     ok = TRUE; /* a line with nothing on it: not a row */
   else if (spec.country == NULL)
-    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "country is empty; it is required");
+    g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("country is empty; it is required"));
   else if ((row->draft = enlace_liaison_draft_new (dir, vocabulary, &spec,
                                                    ENLACE_PHONE_KEEP_AS_WRITTEN, &error))
                != NULL
@@ -189,7 +191,7 @@ check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHa
       const char *holder = g_hash_table_lookup (ex->by_mail, lower);
       if (twin != NULL)
         g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                     "repeats line %s (same country and email)", twin);
+                     _("repeats line %s (same country and email)"), twin);
       else if (g_hash_table_contains (ex->by_key, key))
         {
           stats->existing++;
@@ -198,7 +200,7 @@ check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHa
         }
       else if (holder != NULL)
         g_set_error (&error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                     "email '%s' is already used by %s", email, holder);
+                     _("email '%s' is already used by %s"), email, holder);
       else
         {
           g_hash_table_insert (in_file, g_steal_pointer (&key),
@@ -245,7 +247,7 @@ write_batch (EnlaceDirectory *dir, GArray *rows, guint from, guint to, GHashTabl
       if (!enlace_directory_add (dir, dn, enlace_mods_get (mods), &add_error))
         {
           enlace_directory_txn_end (dir, FALSE, NULL);
-          g_set_error (error, ENLACE_ERROR, add_error->code, "line %u: %s", row->line,
+          g_set_error (error, ENLACE_ERROR, add_error->code, _("line %u: %s"), row->line,
                        add_error->message);
           return FALSE;
         }
@@ -277,7 +279,7 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
   memset (stats, 0, sizeof *stats);
   if (!g_file_get_contents (path, &data, &len, &read_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s", read_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s"), read_error->message);
       return FALSE;
     }
   g_autoptr(GError) parse_error = NULL;
@@ -285,14 +287,14 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
   g_clear_pointer (&data, g_free);
   if (records == NULL || records->len == 0)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s: %s"), path,
                    records ? "the file is empty (it needs a header line)" : parse_error->message);
       return FALSE;
     }
   int pos[N_COLS];
   if (!read_header (records->pdata[0], pos, &parse_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path, parse_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s: %s"), path, parse_error->message);
       return FALSE;
     }
 
@@ -339,8 +341,9 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
     {
       g_set_error (error, ENLACE_ERROR,
                    n_conflicts == n_bad ? ENLACE_ERROR_CONFLICT : ENLACE_ERROR_INVALID,
-                   "%s: %u bad row%s; nothing was written:%s%s", path, n_bad, n_bad == 1 ? "" : "s",
-                   errors->str, n_bad > MAX_REPORTED ? "\n..." : "");
+                   ngettext ("%s: %u bad row; nothing was written:%s%s",
+                             "%s: %u bad rows; nothing was written:%s%s", n_bad),
+                   path, n_bad, errors->str, n_bad > MAX_REPORTED ? "\n..." : "");
       return FALSE;
     }
   stats->added = rows->len;
@@ -362,8 +365,8 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
         {
           stats->added = from;
           g_set_error (error, ENLACE_ERROR, batch_error->code,
-                       "%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
-                       "are; run the import again to add the rest", path, stats->batches + 1,
+                       _("%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
+                       "are; run the import again to add the rest"), path, stats->batches + 1,
                        g_array_index (rows, Row, from).line, g_array_index (rows, Row, to - 1).line,
                        batch_error->message, from);
           return FALSE;

@@ -1,11 +1,14 @@
 /* enlace-institution.c — institutions. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
 #include "enlace-entry.h"
 #include "enlace-error.h"
+#include "enlace-format.h"
 #include "enlace-institution.h"
 #include "enlace-mods.h"
 #include "enlace-status.h"
@@ -46,7 +49,7 @@ enlace_institution_lookup (EnlaceDirectory *dir, const char *id_or_name, char **
 
   if (!g_utf8_validate (id_or_name, -1, NULL))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "institution is not valid UTF-8");
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("institution is not valid UTF-8"));
       return FALSE;
     }
   if (!enlace_directory_search (dir, enlace_directory_get_base (dir), LDAP_SCOPE_SUBTREE, filter,
@@ -55,14 +58,14 @@ enlace_institution_lookup (EnlaceDirectory *dir, const char *id_or_name, char **
   if (found->len == 0)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
-                   "institution '%s' does not exist (give an institution's ID, like GT-I-0001, "
-                   "or its exact name)", id_or_name);
+                   _("institution '%s' does not exist (give an institution's ID, like GT-I-0001, "
+                   "or its exact name)"), id_or_name);
       return FALSE;
     }
   if (found->len > 2)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                   "institution '%s' names %u institutions; give its ID instead", id_or_name,
+                   _("institution '%s' names %u institutions; give its ID instead"), id_or_name,
                    found->len / 2);
       return FALSE;
     }
@@ -201,7 +204,7 @@ enlace_institution_get (EnlaceDirectory *dir, const char *id, GError **error)
     return NULL;
   if (found->len == 0)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, "no institution has the ID %s",
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, _("no institution has the ID %s"),
                    clean);
       return NULL;
     }
@@ -238,7 +241,7 @@ enlace_institution_find (EnlaceDirectory *dir, const EnlaceInstitutionQuery *que
       if (enlace_status_from_string (query->status) == ENLACE_STATUS_OTHER)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "status '%s' is not one of pending, active, retired, unverified, all",
+                       _("status '%s' is not one of pending, active, retired, unverified, all"),
                        query->status);
           return NULL;
         }
@@ -345,9 +348,9 @@ draft_fill (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, const char *coun
           || !(g_str_has_prefix (spec->url, "https://") || g_str_has_prefix (spec->url, "http://"))
           || !g_uri_is_valid (spec->url, G_URI_FLAGS_NONE, NULL))
         {
-          g_autofree char *shown = g_strescape (spec->url, NULL);
+          g_autofree char *shown = enlace_format_printable (spec->url);
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "url '%s' is not an http:// or https:// address", shown);
+                       _("url '%s' is not an http:// or https:// address"), shown);
           return FALSE;
         }
       d->url = g_strdup (spec->url);
@@ -395,7 +398,7 @@ check_name_free (EnlaceDirectory *dir, const char *country, const char *name, co
       if (except_dn == NULL || g_ascii_strcasecmp (other->dn, except_dn) != 0)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                       "%s already has an institution named '%s' (%s)", country, name, other->id);
+                       _("%s already has an institution named '%s' (%s)"), country, name, other->id);
           return FALSE;
         }
     }
@@ -426,7 +429,7 @@ enlace_institution_add (EnlaceDirectory *dir, const EnlaceInstitutionSpec *spec,
   if (d.name == NULL || d.type == NULL)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "%s is required to add an institution", d.name == NULL ? "name" : "type");
+                   _("%s is required to add an institution"), d.name == NULL ? _("name") : _("type"));
       return NULL;
     }
   if (!check_name_free (dir, country, d.name, NULL, error))
@@ -464,7 +467,7 @@ enlace_institution_add (EnlaceDirectory *dir, const EnlaceInstitutionSpec *spec,
       enlace_entry_explain (dir, country, error);
       return NULL;
     }
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, "could not find a free ID for %s",
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, _("could not find a free ID for %s"),
                country);
   return NULL;
 }
@@ -495,7 +498,7 @@ enlace_institution_update (EnlaceDirectory *dir, const char *id,
   if (enlace_mods_is_empty (mods))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "nothing to update: give at least one field to change");
+                   _("nothing to update: give at least one field to change"));
       return FALSE;
     }
   if (!enlace_directory_modify (dir, inst->dn, enlace_mods_get (mods), "(!(enlaceStatus=retired))",

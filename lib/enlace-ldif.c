@@ -2,6 +2,8 @@
  * ldap_parse_ldif_record), so base64 and folding follow RFC 2849 exactly. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +63,7 @@ enlace_ldif_reader_open (const char *path, GError **error)
   if (fp == NULL)
     {
       int errsv = errno;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot open %s: %s", path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot open %s: %s"), path,
                    g_strerror (errsv));
       return NULL;
     }
@@ -117,14 +119,14 @@ enlace_ldif_reader_next (EnlaceLdifReader *reader, const char **dn, LDAPMod ***m
       != LDAP_SUCCESS)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "%s: malformed LDIF record after line %lu", reader->path, start);
+                   _("%s: malformed LDIF record after line %lu"), reader->path, start);
       return FALSE;
     }
   reader->have_record = TRUE;
   if (reader->record.lr_op != LDAP_REQ_ADD)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "%s: the record ending on line %lu is not an entry", reader->path,
+                   _("%s: the record ending on line %lu is not an entry"), reader->path,
                    reader->lineno);
       return FALSE;
     }

@@ -3,6 +3,8 @@
  * libldap. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -178,7 +180,7 @@ enlace_liaison_query_filter (EnlaceDirectory *dir, const EnlaceLiaisonQuery *que
       if (enlace_status_from_string (query->status) == ENLACE_STATUS_OTHER)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "status '%s' is not one of pending, active, retired, unverified, all",
+                       _("status '%s' is not one of pending, active, retired, unverified, all"),
                        query->status);
           return NULL;
         }
@@ -245,7 +247,7 @@ enlace_liaison_get (EnlaceDirectory *dir, const char *id, GError **error)
     return NULL;
   if (found->len == 0)
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, "no liaison has the ID %s", clean);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND, _("no liaison has the ID %s"), clean);
       return NULL;
     }
   return g_ptr_array_steal_index (found, 0);

@@ -11,6 +11,8 @@
  * uid/gid peer credentials are the rootdn, so no password exists to leak. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -83,7 +85,7 @@ save_instance_file (EnlaceLocal *local, GError **error)
   g_autoptr(GError) local_error = NULL;
   if (!g_key_file_save_to_file (kf, path, &local_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", local_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("%s"), local_error->message);
       return FALSE;
     }
   return TRUE;
@@ -110,8 +112,8 @@ enlace_local_new (const char *dir, GError **error)
   if (strlen (socket_path) > MAX_SOCKET_PATH)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "dir %s is too long: its socket path would be %zu bytes and a UNIX "
-                   "socket path is limited to %d; choose a shorter --dir",
+                   _("dir %s is too long: its socket path would be %zu bytes and a UNIX "
+                   "socket path is limited to %d; choose a shorter --dir"),
                    absolute, strlen (socket_path), MAX_SOCKET_PATH);
       return NULL;
     }
@@ -413,7 +415,7 @@ remove_tree (const char *path, GError **error)
   if (g_remove (path) != 0 && errno != ENOENT)
     {
       int errsv = errno;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot remove %s: %s", path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot remove %s: %s"), path,
                    g_strerror (errsv));
       return FALSE;
     }
@@ -426,7 +428,7 @@ make_dir (const char *path, GError **error)
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
       int errsv = errno;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot create %s: %s", path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot create %s: %s"), path,
                    g_strerror (errsv));
       return FALSE;
     }
@@ -451,7 +453,7 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
       if (base != NULL && g_ascii_strcasecmp (base, local->base) != 0)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                       "%s already holds a directory with base %s, not %s", local->dir,
+                       _("%s already holds a directory with base %s, not %s"), local->dir,
                        local->base, base);
           return FALSE;
         }
@@ -464,7 +466,7 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
       if (ldap_str2dn (base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || dn == NULL)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "base '%s' is not a valid DN (RFC 4514)", base);
+                       _("base '%s' is not a valid DN (RFC 4514)"), base);
           return FALSE;
         }
       ldap_dnfree (dn);
@@ -479,7 +481,7 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
   g_autoptr(GError) read_error = NULL;
   if (!g_file_get_contents (schema_path, &schema_ldif, NULL, &read_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", read_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("%s"), read_error->message);
       return FALSE;
     }
 
@@ -499,7 +501,7 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
   if (!g_file_set_contents_full (config_ldif_path, config_ldif->str, config_ldif->len,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("%s"), write_error->message);
       return FALSE;
     }
 
@@ -512,22 +514,22 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
   if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
                      &err_out, &status, &spawn_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot run %s: %s (is the slapd "
-                   "package installed?)", argv[0], spawn_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot run %s: %s (is the slapd "
+                   "package installed?)"), argv[0], spawn_error->message);
       return FALSE;
     }
   if (!g_spawn_check_wait_status (status, NULL))
     {
       remove_tree (staging, NULL);
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-                   "slapadd could not build the configuration from %s:\n%s", config_ldif_path,
+                   _("slapadd could not build the configuration from %s:\n%s"), config_ldif_path,
                    err_out);
       return FALSE;
     }
   if (g_rename (staging, slapd_d) != 0)
     {
       int errsv = errno;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot rename %s: %s", staging,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot rename %s: %s"), staging,
                    g_strerror (errsv));
       return FALSE;
     }
@@ -556,7 +558,7 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
       if (port > 65535)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "port %d is out of range (1-65535, or 0 for none)", port);
+                       _("port %d is out of range (1-65535, or 0 for none)"), port);
           return FALSE;
         }
       local->port = (guint) port;
@@ -607,8 +609,8 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
       if (port >= 0 && (guint) port != local->port)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                       "slapd is already running (pid %d) with port %u; stop it to change "
-                       "the port", (int) running, local->port);
+                       _("slapd is already running (pid %d) with port %u; stop it to change "
+                       "the port"), (int) running, local->port);
           return FALSE;
         }
       if (already_running != NULL)
@@ -623,7 +625,7 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
   if (log_fd < 0)
     {
       int errsv = errno;
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot open %s: %s", log_path,
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot open %s: %s"), log_path,
                    g_strerror (errsv));
       return FALSE;
     }
@@ -638,7 +640,7 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
   if (!spawned)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-                   "cannot run %s: %s (is the slapd package installed?)", argv[0],
+                   _("cannot run %s: %s (is the slapd package installed?)"), argv[0],
                    spawn_error->message);
       return FALSE;
     }
@@ -650,7 +652,7 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
         {
           g_autofree char *tail = log_tail (local);
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-                       "slapd exited at start (see %s):\n%s", log_path, tail);
+                       _("slapd exited at start (see %s):\n%s"), log_path, tail);
           return FALSE;
         }
       g_autoptr(EnlaceDirectory) probe = enlace_directory_connect (local->uri, local->base, NULL,
@@ -663,7 +665,7 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-               "slapd did not answer on %s within %d s (see %s)", local->uri,
+               _("slapd did not answer on %s within %d s (see %s)"), local->uri,
                START_TIMEOUT_MS / 1000, log_path);
   return FALSE;
 }
@@ -683,7 +685,7 @@ enlace_local_exec (EnlaceLocal *local, int port, GError **error)
   if (running != 0)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                   "slapd is already running for %s (pid %d)", local->dir, (int) running);
+                   _("slapd is already running for %s (pid %d)"), local->dir, (int) running);
       return FALSE;
     }
   if (!prepare_start (local, port, error))
@@ -691,7 +693,7 @@ enlace_local_exec (EnlaceLocal *local, int port, GError **error)
   g_auto(GStrv) argv = slapd_argv (local);
   execv (argv[0], argv);
   int errsv = errno;
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "cannot run %s: %s", argv[0],
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot run %s: %s"), argv[0],
                g_strerror (errsv));
   return FALSE;
 }
@@ -728,14 +730,14 @@ enlace_local_stop (EnlaceLocal *local, gboolean *was_running, GError **error)
             {
               int errsv = errno;
               g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                           "cannot stop slapd (pid %d): %s", (int) pid, g_strerror (errsv));
+                           _("cannot stop slapd (pid %d): %s"), (int) pid, g_strerror (errsv));
               return FALSE;
             }
         }
       if (waited >= STOP_TIMEOUT_MS + 5000)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-                       "slapd (pid %d) did not stop", (int) pid);
+                       _("slapd (pid %d) did not stop"), (int) pid);
           return FALSE;
         }
       g_usleep (POLL_MS * 1000);

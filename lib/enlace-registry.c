@@ -1,6 +1,8 @@
 /* enlace-registry.c — register, authorise, update and retire liaisons. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -244,7 +246,7 @@ enlace_liaison_draft_new (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary,
       if (!institution_fits (dir, d->institution_dn, d->country))
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       "institution '%s' is not one of %s's (nor an observer organisation)",
+                       _("institution '%s' is not one of %s's (nor an observer organisation)"),
                        spec->institution, d->country);
           return NULL;
         }
@@ -279,7 +281,7 @@ check_email_free (EnlaceDirectory *dir, const char *email, const char *except_dn
     if (except_dn == NULL || g_ascii_strcasecmp (found->pdata[i], except_dn) != 0)
       {
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                     "email '%s' is already used by %s", email, (char *) found->pdata[i + 1]);
+                     _("email '%s' is already used by %s"), email, (char *) found->pdata[i + 1]);
         return FALSE;
       }
   return TRUE;
@@ -378,8 +380,8 @@ enlace_liaison_draft_check_complete (EnlaceLiaisonDraft *draft, GError **error)
   const char *missing = missing_field (draft);
   if (missing == NULL)
     return TRUE;
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s is required to register a liaison",
-               missing);
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s is required to register a liaison"),
+               _(missing));
   return FALSE;
 }
 
@@ -429,7 +431,7 @@ enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error
       return NULL;
     }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-               "could not find a free ID for %s after %d attempts", d->country, ID_ATTEMPTS);
+               _("could not find a free ID for %s after %d attempts"), d->country, ID_ATTEMPTS);
   return NULL;
 }
 
@@ -471,7 +473,7 @@ enlace_registry_authorize (EnlaceDirectory *dir, const char *id, GError **error)
   if (g_strcmp0 (l->status, "pending") != 0)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                   "%s is %s, not pending: there is nothing to authorise", l->id, l->status);
+                   _("%s is %s, not pending: there is nothing to authorise"), l->id, l->status);
       return FALSE;
     }
   const char *who = enlace_directory_get_bound_dn (dir, error);
@@ -509,7 +511,7 @@ enlace_registry_update (EnlaceDirectory *dir, const char *id, const EnlaceLiaiso
   if (changes->country != NULL && g_ascii_strcasecmp (changes->country, l->country) != 0)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "country cannot change (%s is %s's): retire it and register a successor",
+                   _("country cannot change (%s is %s's): retire it and register a successor"),
                    l->id, l->country);
       return FALSE;
     }
@@ -537,7 +539,7 @@ enlace_registry_update (EnlaceDirectory *dir, const char *id, const EnlaceLiaiso
   if (enlace_mods_is_empty (mods))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "nothing to update: give at least one field to change");
+                   _("nothing to update: give at least one field to change"));
       return FALSE;
     }
   /* A role that needs authorisation, new to this liaison, waits for it. */

@@ -7,6 +7,8 @@
  * Attributes the file does not mention (added by people since) are kept. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -130,7 +132,7 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
   if (dn == NULL)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   "seed entry %s is not under %s", seed_dn, ENLACE_SEED_BASE);
+                   _("seed entry %s is not under %s"), seed_dn, ENLACE_SEED_BASE);
       return FALSE;
     }
 
@@ -163,8 +165,8 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
       if (o == NULL)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
-                       "the base entry %s does not exist: create it first (enlace init "
-                       "creates a base entry only when its RDN is o=...)", dn);
+                       _("the base entry %s does not exist: create it first (enlace init "
+                       "creates a base entry only when its RDN is o=...)"), dn);
           return FALSE;
         }
       for (guint i = 0; i < wanted->len; i++)
@@ -214,7 +216,7 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
       char *diag = NULL;
       ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &diag);
       g_autoptr(EnlaceLdapString) diag_owned = diag;
-      return enlace_set_ldap_error (error, rc, diag, "%s %s", res ? "updating" : "adding", dn);
+      return enlace_set_ldap_error (error, rc, diag, _("%s %s"), res ? "updating" : "adding", dn);
     }
   if (wrote && func != NULL)
     func (dn, res == NULL, user_data);

@@ -1,21 +1,33 @@
 /* enlace-validate.c — validation and normalisation of typed values. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <stdio.h>
 #include <string.h>
 
 #include "enlace-error.h"
+#include "enlace-format.h"
 #include "enlace-validate.h"
+
+/* The names of the fields, as messages give them: marked here once for
+ * translation, translated where a message is made (_(field)). */
+static const char *const field_names[] G_GNUC_UNUSED = {
+  N_("given name"), N_("surname"), N_("title"), N_("notes"), N_("email"), N_("phone"),
+  N_("fax"), N_("mobile"), N_("role"), N_("network"), N_("language"), N_("country"), N_("ID"),
+  N_("institution"), N_("reason"), N_("date"), N_("type"), N_("competence"), N_("name"),
+  N_("description"), N_("url"),
+};
 
 static gboolean
 invalid (GError **error, const char *field, const char *value, const char *rule)
 {
   /* The value may be invalid UTF-8 or hold control characters: show it
-   * escaped, never raw, in the message. */
-  g_autofree char *shown = g_strescape (value, NULL);
-  if (strlen (shown) > 60)
-    strcpy (shown + 57, "...");
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s '%s' %s", field, shown, rule);
+   * with those escaped (accents kept), never raw, and cut short. */
+  g_autofree char *shown = enlace_format_printable (value);
+  if (g_utf8_strlen (shown, -1) > 60)
+    strcpy (g_utf8_offset_to_pointer (shown, 57), "...");
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s '%s' %s"), _(field), shown, rule);
   return FALSE;
 }
 
@@ -34,19 +46,19 @@ enlace_validate_text (const char *field, const char *value, guint max_chars, GEr
 {
   if (value == NULL || *value == '\0')
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s is empty; it is required",
-                   field);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s is empty; it is required"),
+                   _(field));
       return NULL;
     }
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, value, "is not valid UTF-8"), NULL;
+    return invalid (error, field, value, _("is not valid UTF-8")), NULL;
   for (const char *p = value; *p; p = g_utf8_next_char (p))
     if (g_unichar_iscntrl (g_utf8_get_char (p)))
       return invalid (error, field, value,
-                      "holds a control character (line breaks and tabs are not allowed)"), NULL;
+                      _("holds a control character (line breaks and tabs are not allowed)")), NULL;
   if (g_unichar_isspace (g_utf8_get_char (value))
       || g_unichar_isspace (g_utf8_get_char (g_utf8_find_prev_char (value, value + strlen (value)))))
-    return invalid (error, field, value, "begins or ends with a space"), NULL;
+    return invalid (error, field, value, _("begins or ends with a space")), NULL;
 
   g_autofree char *nfc = g_utf8_normalize (value, -1, G_NORMALIZE_NFC);
   glong n = g_utf8_strlen (nfc, -1);
@@ -80,39 +92,39 @@ enlace_validate_email (const char *field, const char *value, GError **error)
 {
   if (value == NULL || *value == '\0')
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s is empty; it is required",
-                   field);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s is empty; it is required"),
+                   _(field));
       return NULL;
     }
   if (!g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, value, "is not valid UTF-8"), NULL;
+    return invalid (error, field, value, _("is not valid UTF-8")), NULL;
   const char *at = strrchr (value, '@');
   if (at == NULL || at == value || at[1] == '\0')
-    return invalid (error, field, value, "is not an address of the form name@domain"), NULL;
+    return invalid (error, field, value, _("is not an address of the form name@domain")), NULL;
 
   g_autofree char *local = g_strndup (value, at - value);
   gsize llen = strlen (local);
   if (llen > 64)
-    return invalid (error, field, value, "has more than 64 characters before the @"), NULL;
+    return invalid (error, field, value, _("has more than 64 characters before the @")), NULL;
   for (const char *p = local; *p; p++)
     {
       if ((guchar) *p >= 0x80)
         return invalid (error, field, value,
-                        "has non-ASCII characters before the @ (only the domain may have them)"),
+                        _("has non-ASCII characters before the @ (only the domain may have them)")),
                NULL;
       if (!is_atext (*p) && *p != '.')
-        return invalid (error, field, value, "has a character not allowed before the @"), NULL;
+        return invalid (error, field, value, _("has a character not allowed before the @")), NULL;
     }
   if (local[0] == '.' || local[llen - 1] == '.' || strstr (local, "..") != NULL)
-    return invalid (error, field, value, "has a misplaced dot before the @"), NULL;
+    return invalid (error, field, value, _("has a misplaced dot before the @")), NULL;
 
   g_autofree char *ascii = g_hostname_to_ascii (at + 1);
   if (ascii == NULL || g_hostname_is_ip_address (ascii))
-    return invalid (error, field, value, "has a domain that is not a valid host name"), NULL;
+    return invalid (error, field, value, _("has a domain that is not a valid host name")), NULL;
   g_autofree char *domain = g_ascii_strdown (ascii, -1);
   g_auto(GStrv) labels = g_strsplit (domain, ".", -1);
   if (strlen (domain) > 253 || g_strv_length (labels) < 2)
-    return invalid (error, field, value, "needs a domain with at least two labels (example.org)"),
+    return invalid (error, field, value, _("needs a domain with at least two labels (example.org)")),
            NULL;
   for (char **l = labels; *l; l++)
     {
@@ -121,7 +133,7 @@ enlace_validate_email (const char *field, const char *value, GError **error)
       for (gsize i = 0; ok && i < n; i++)
         ok = g_ascii_isalnum ((*l)[i]) || (*l)[i] == '-';
       if (!ok)
-        return invalid (error, field, value, "has a domain that is not a valid host name"), NULL;
+        return invalid (error, field, value, _("has a domain that is not a valid host name")), NULL;
     }
   return g_strconcat (local, "@", domain, NULL);
 }
@@ -138,7 +150,7 @@ enlace_validate_country_code (const char *field, const char *value, GError **err
   if (value == NULL || strlen (value) != 2 || !g_ascii_isalpha (value[0])
       || !g_ascii_isalpha (value[1]))
     return invalid (error, field, value ? value : "",
-                    "is not an ISO 3166-1 alpha-2 country code (GT, HN, MX...)"), NULL;
+                    _("is not an ISO 3166-1 alpha-2 country code (GT, HN, MX...)")), NULL;
   return g_ascii_strup (value, -1);
 }
 
@@ -161,7 +173,7 @@ enlace_validate_id (const char *field, const char *value, GError **error)
   g_autofree char *up = g_ascii_strup (value ? value : "", -1);
   if (!g_utf8_validate (up, -1, NULL) || !g_regex_match (pattern, up, 0, NULL))
     return invalid (error, field, value ? value : "",
-                    "is not an enlace ID (like GT-L-0042 or GT-I-0007)"), NULL;
+                    _("is not an enlace ID (like GT-L-0042 or GT-I-0007)")), NULL;
   return g_steal_pointer (&up);
 }
 
@@ -182,7 +194,7 @@ enlace_validate_term (const char *field, const char *value, GError **error)
     ok = g_ascii_isalnum (value[i]) || value[i] == '-';
   if (!ok)
     return invalid (error, field, value ? value : "",
-                    "is not a term ID (letters, digits and hyphens, like smuggling-focal-point)"),
+                    _("is not a term ID (letters, digits and hyphens, like smuggling-focal-point)")),
            NULL;
   return g_ascii_strdown (value, -1);
 }
@@ -202,7 +214,7 @@ enlace_validate_language (const char *field, const char *value, GError **error)
     g_once_init_leave (&pattern, g_regex_new ("^[a-zA-Z]{2,3}(-[a-zA-Z]{2}|-[0-9]{3})?$",
                                               G_REGEX_OPTIMIZE | G_REGEX_DOLLAR_ENDONLY, 0, NULL));
   if (value == NULL || !g_utf8_validate (value, -1, NULL) || !g_regex_match (pattern, value, 0, NULL))
-    return invalid (error, field, value ? value : "", "is not a language tag (es, en, pt-BR)"),
+    return invalid (error, field, value ? value : "", _("is not a language tag (es, en, pt-BR)")),
            NULL;
   const char *dash = strchr (value, '-');
   g_autofree char *lang = g_ascii_strdown (value, dash ? dash - value : -1);
@@ -231,7 +243,7 @@ enlace_phone_normalize (const char *field, const char *value, const char *callin
   gboolean international = FALSE;
 
   if (value == NULL || !g_utf8_validate (value, -1, NULL))
-    return invalid (error, field, value ? value : "", "is not valid UTF-8"), NULL;
+    return invalid (error, field, value ? value : "", _("is not valid UTF-8")), NULL;
   for (const char *p = value; *p; p++)
     {
       if (g_ascii_isdigit (*p))
@@ -240,8 +252,8 @@ enlace_phone_normalize (const char *field, const char *value, const char *callin
         international = TRUE;
       else if (!strchr (" .-/()", *p))
         return invalid (error, field, value,
-                        "is not a phone number (only digits, a leading +, spaces, dots, "
-                        "hyphens, slashes and parentheses)"), NULL;
+                        _("is not a phone number (only digits, a leading +, spaces, dots, "
+                        "hyphens, slashes and parentheses)")), NULL;
     }
   if (!international && g_str_has_prefix (digits->str, "00"))
     {
@@ -252,14 +264,14 @@ enlace_phone_normalize (const char *field, const char *value, const char *callin
     {
       if (calling_code == NULL)
         return invalid (error, field, value,
-                        "is in national form and the country's calling code is unknown"), NULL;
+                        _("is in national form and the country's calling code is unknown")), NULL;
       if (g_str_equal (calling_code, "1") && digits->len == 11 && digits->str[0] == '1')
         g_string_erase (digits, 0, 1);
       g_string_prepend (digits, calling_code);
     }
   if (digits->len < 8 || digits->len > 15)
     return invalid (error, field, value,
-                    "does not have the 8 to 15 digits of an international number"), NULL;
+                    _("does not have the 8 to 15 digits of an international number")), NULL;
   return g_strconcat ("+", digits->str, NULL);
 }
 
@@ -277,7 +289,7 @@ enlace_date_to_generalized (const char *field, const char *date, GError **error)
   char end = 0;
   if (date == NULL || strlen (date) != 10 || sscanf (date, "%4d-%2d-%2d%c", &y, &m, &d, &end) != 3
       || date[4] != '-' || date[7] != '-' || !g_date_valid_dmy (d, m, y))
-    return invalid (error, field, date ? date : "", "is not a date of the form YYYY-MM-DD"), NULL;
+    return invalid (error, field, date ? date : "", _("is not a date of the form YYYY-MM-DD")), NULL;
   return g_strdup_printf ("%04d%02d%02d000000Z", y, m, d);
 }
 

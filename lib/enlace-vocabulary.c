@@ -1,6 +1,8 @@
 /* enlace-vocabulary.c — read the vocabularies and countries in one search. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -159,9 +161,9 @@ enlace_vocabulary_check (EnlaceVocabulary *vocabulary, EnlaceVocab vocab, const 
   g_ptr_array_add (keys, NULL);
   g_autofree char *known = g_strjoinv (", ", (char **) keys->pdata);
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               vocab == ENLACE_VOCAB_COUNTRY ? "%s '%s' is not a member country (%s)"
-                                             : "%s '%s' is not in the vocabulary (%s)",
-               field, term ? term : "", *known ? known : "none loaded: run 'enlace init'");
+               vocab == ENLACE_VOCAB_COUNTRY ? _("%s '%s' is not a member country (%s)")
+                                             : _("%s '%s' is not in the vocabulary (%s)"),
+               _(field), term ? term : "", *known ? known : _("none loaded: run 'enlace init'"));
   return FALSE;
 }
 

@@ -218,7 +218,9 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
 {
   setlocale (LC_ALL, "");
   coerce_c_locale ();
-  bindtextdomain (GETTEXT_PACKAGE, ENLACE_LOCALEDIR);
+  /* ENLACE_LOCALEDIR lets the test suite use the build tree's catalogues. */
+  const char *localedir = g_getenv ("ENLACE_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : ENLACE_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   if (argc < 2)

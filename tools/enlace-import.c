@@ -28,7 +28,8 @@ warn (guint line, const char *message, gpointer user_data)
 static void
 progress (guint done, guint total, gpointer user_data)
 {
-  fprintf (stderr, _("\rimported %u of %u rows (%u%%)"), done, total, total ? done * 100 / total : 100);
+  fputc ('\r', stderr);
+  fprintf (stderr, _("imported %u of %u rows (%u%%)"), done, total, total ? done * 100 / total : 100);
   if (done == total)
     fputc ('\n', stderr);
 }
