@@ -1,128 +1,151 @@
 /* enlace-csv.c — an RFC 4180 reader: records end in CRLF (or LF), fields
  * are separated by commas, a field in double quotes may hold commas, line
  * breaks and doubled quotes. A UTF-8 byte order mark at the start is
- * dropped. Fields are kept as bytes: checking them is the caller's job. */
+ * dropped. Fields are kept as bytes: checking them is the caller's job.
+ * Records are read one at a time, so a large file costs its own size in
+ * memory and no more. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-
 #include <string.h>
 
 #include "enlace-csv.h"
 #include "enlace-error.h"
 
-static void
-record_free (EnlaceCsvRecord *r)
+struct _EnlaceCsvReader {
+  const char *data; /* borrowed */
+  gsize len;
+  gsize i;
+  guint line;
+  GByteArray *field;
+};
+
+void
+enlace_csv_record_free (EnlaceCsvRecord *r)
 {
+  if (r == NULL)
+    return;
   g_ptr_array_unref (r->fields);
   g_free (r);
 }
 
-static EnlaceCsvRecord *
-record_new (guint line)
+/**
+ * enlace_csv_reader_new:
+ * @data: the file's bytes, which must outlive the reader
+ */
+EnlaceCsvReader *
+enlace_csv_reader_new (const char *data, gsize len)
 {
-  EnlaceCsvRecord *r = g_new0 (EnlaceCsvRecord, 1);
-  r->line = line;
-  r->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  EnlaceCsvReader *r = g_new0 (EnlaceCsvReader, 1);
+  r->data = data;
+  r->len = len;
+  r->line = 1;
+  r->field = g_byte_array_new ();
+  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    r->i = 3;
   return r;
 }
 
-/**
- * enlace_csv_parse:
- * @data: the file's bytes
- *
- * Returns: (transfer full) (element-type EnlaceCsvRecord): every record,
- * blank lines skipped; or %NULL with %ENLACE_ERROR_INVALID naming the line
- * of a malformed quote.
- */
-GPtrArray *
-enlace_csv_parse (const char *data, gsize len, GError **error)
+void
+enlace_csv_reader_free (EnlaceCsvReader *r)
 {
-  g_autoptr(GPtrArray) records = g_ptr_array_new_with_free_func ((GDestroyNotify) record_free);
-  g_autoptr(GByteArray) field = g_byte_array_new ();
-  EnlaceCsvRecord *record = NULL;
-  gsize i = 0;
-  guint line = 1;
+  if (r == NULL)
+    return;
+  g_byte_array_unref (r->field);
+  g_free (r);
+}
 
-  if (len >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    i = 3;
+/**
+ * enlace_csv_reader_next:
+ *
+ * Returns: (transfer full) (nullable): the next record (blank lines are
+ * skipped); %NULL at the end, or with %ENLACE_ERROR_INVALID naming the
+ * line of a malformed quote.
+ */
+EnlaceCsvRecord *
+enlace_csv_reader_next (EnlaceCsvReader *r, GError **error)
+{
+  const char *data = r->data;
+  gsize len = r->len;
 
-  while (i < len)
+  /* Blank lines between records are not records. */
+  while (r->i < len && (data[r->i] == '\n' || (data[r->i] == '\r' && r->i + 1 < len && data[r->i + 1] == '\n')))
     {
-      if (record == NULL)
-        {
-          /* Blank lines between records are not records. */
-          if (data[i] == '\n' || (data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-            {
-              i += data[i] == '\r' ? 2 : 1;
-              line++;
-              continue;
-            }
-          record = record_new (line);
-          g_ptr_array_add (records, record);
-        }
+      r->i += data[r->i] == '\r' ? 2 : 1;
+      r->line++;
+    }
+  if (r->i >= len)
+    return NULL;
 
-      g_byte_array_set_size (field, 0);
-      if (data[i] == '"')
+  g_autoptr(EnlaceCsvRecord) record = g_new0 (EnlaceCsvRecord, 1);
+  record->line = r->line;
+  record->fields = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  for (;;)
+    {
+      g_byte_array_set_size (r->field, 0);
+      if (r->i < len && data[r->i] == '"')
         {
-          guint quote_line = line;
-          i++;
+          guint quote_line = r->line;
+          r->i++;
           for (;;)
             {
-              if (i >= len)
+              if (r->i >= len)
                 {
                   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                                _("line %u: a quoted field is never closed"), quote_line);
                   return NULL;
                 }
-              if (data[i] == '"' && i + 1 < len && data[i + 1] == '"')
+              if (data[r->i] == '"' && r->i + 1 < len && data[r->i + 1] == '"')
                 {
-                  g_byte_array_append (field, (const guint8 *) "\"", 1);
-                  i += 2;
+                  g_byte_array_append (r->field, (const guint8 *) "\"", 1);
+                  r->i += 2;
                   continue;
                 }
-              if (data[i] == '"')
+              if (data[r->i] == '"')
                 {
-                  i++;
+                  r->i++;
                   break;
                 }
-              if (data[i] == '\n')
-                line++;
-              g_byte_array_append (field, (const guint8 *) &data[i], 1);
-              i++;
+              if (data[r->i] == '\n')
+                r->line++;
+              g_byte_array_append (r->field, (const guint8 *) &data[r->i], 1);
+              r->i++;
             }
-          if (i < len && data[i] != ',' && data[i] != '\n' && data[i] != '\r')
+          if (r->i < len && data[r->i] != ',' && data[r->i] != '\n' && data[r->i] != '\r')
             {
               g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                            _("line %u: text after a closing quote (write a quote inside a quoted "
-                           "field as \"\")"), line);
+                             "field as \"\")"), r->line);
               return NULL;
             }
         }
       else
         {
-          while (i < len && data[i] != ',' && data[i] != '\n'
-                 && !(data[i] == '\r' && i + 1 < len && data[i + 1] == '\n'))
-            {
-              g_byte_array_append (field, (const guint8 *) &data[i], 1);
-              i++;
-            }
+          gsize start = r->i;
+          while (r->i < len && data[r->i] != ',' && data[r->i] != '\n'
+                 && !(data[r->i] == '\r' && r->i + 1 < len && data[r->i + 1] == '\n'))
+            r->i++;
+          g_byte_array_append (r->field, (const guint8 *) data + start, r->i - start);
         }
-      g_ptr_array_add (record->fields, g_bytes_new (field->data, field->len));
+      g_ptr_array_add (record->fields, g_bytes_new (r->field->data, r->field->len));
 
-      if (i >= len)
+      if (r->i >= len)
         break;
-      if (data[i] == ',')
+      if (data[r->i] == ',')
         {
-          i++;
-          if (i >= len)
-            g_ptr_array_add (record->fields, g_bytes_new (NULL, 0));
+          r->i++;
+          if (r->i >= len)
+            {
+              g_ptr_array_add (record->fields, g_bytes_new (NULL, 0));
+              break;
+            }
           continue;
         }
       /* End of record: CRLF or LF. */
-      i += data[i] == '\r' ? 2 : 1;
-      line++;
-      record = NULL;
+      r->i += data[r->i] == '\r' ? 2 : 1;
+      r->line++;
+      break;
     }
-  return g_steal_pointer (&records);
+  return g_steal_pointer (&record);
 }

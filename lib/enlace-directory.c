@@ -372,6 +372,57 @@ enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
 }
 
 /**
+ * enlace_directory_add_start:
+ * @msgid: (out): the request's message ID, for enlace_directory_finish()
+ *
+ * Sends an add (inside the open transaction, if any) without waiting for
+ * the answer, so many can be in flight at once.
+ */
+gboolean
+enlace_directory_add_start (EnlaceDirectory *dir, const char *dn, LDAPMod **mods, int *msgid,
+                            GError **error)
+{
+  LDAPControl *controls[3] = { NULL, NULL, NULL };
+  if (!write_controls (dir, NULL, controls, error))
+    {
+      free_controls (controls);
+      return FALSE;
+    }
+  int rc = ldap_add_ext (dir->ld, dn, mods, controls, NULL, msgid);
+  free_controls (controls);
+  if (rc != LDAP_SUCCESS)
+    return enlace_set_ldap_error (error, rc, NULL, _("adding %s"), dn);
+  return TRUE;
+}
+
+/**
+ * enlace_directory_finish:
+ * @what: what the request did, for the message ("adding X")
+ *
+ * Waits for the answer to a request sent with enlace_directory_add_start().
+ */
+gboolean
+enlace_directory_finish (EnlaceDirectory *dir, int msgid, const char *what, GError **error)
+{
+  g_autoptr(EnlaceLdapMessage) res = NULL;
+  if (ldap_result (dir->ld, msgid, LDAP_MSG_ALL, NULL, &res) <= 0)
+    {
+      int err = LDAP_SERVER_DOWN;
+      ldap_get_option (dir->ld, LDAP_OPT_RESULT_CODE, &err);
+      return enlace_set_ldap_error (error, err, NULL, "%s", what);
+    }
+  int result = LDAP_SUCCESS;
+  char *diag = NULL;
+  int rc = ldap_parse_result (dir->ld, res, &result, NULL, &diag, NULL, NULL, 0);
+  g_autoptr(EnlaceLdapString) diag_owned = diag;
+  if (rc != LDAP_SUCCESS)
+    return enlace_set_ldap_error (error, rc, NULL, "%s", what);
+  if (result != LDAP_SUCCESS)
+    return enlace_set_ldap_error (error, result, diag, "%s", what);
+  return TRUE;
+}
+
+/**
  * enlace_directory_txn_begin:
  *
  * Starts an LDAP transaction (RFC 5805): the writes until

@@ -39,6 +39,10 @@ gboolean enlace_directory_add (EnlaceDirectory *dir, const char *dn, LDAPMod **m
                                GError **error);
 gboolean enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
                                   const char *assertion, GError **error);
+gboolean enlace_directory_add_start (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
+                                     int *msgid, GError **error);
+gboolean enlace_directory_finish (EnlaceDirectory *dir, int msgid, const char *what,
+                                  GError **error);
 gboolean enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error);
 gboolean enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error);
 

@@ -12,7 +12,11 @@
  * and email an existing liaison has is skipped, so importing a file again
  * adds nothing. New rows are written in transactions (RFC 5805) of
  * batch_size rows: a server that dies mid-import keeps whole batches, and
- * a rerun adds the rest. */
+ * a rerun adds the rest.
+ *
+ * Two passes over the file keep memory to the file's size: the first checks
+ * every row and keeps only each row's key; the second checks each row again
+ * (the result cannot change) and writes a batch at a time. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -228,13 +232,20 @@ check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHa
   return ok;
 }
 
+/* Writes @rows in one transaction. The adds are sent one after another
+ * without waiting (inside a transaction slapd answers each at once and
+ * applies them at the commit), then their answers are read. */
 static gboolean
-write_batch (EnlaceDirectory *dir, GArray *rows, guint from, guint to, GHashTable *highest,
-             const char *who, const char *designated, GError **error)
+write_batch (EnlaceDirectory *dir, GArray *rows, GHashTable *highest, const char *who,
+             const char *designated, GError **error)
 {
+  g_autofree int *msgids = g_new0 (int, rows->len);
+  g_autoptr(GError) first_error = NULL;
+  guint failed_line = 0, sent = 0;
+
   if (!enlace_directory_txn_begin (dir, error))
     return FALSE;
-  for (guint i = from; i < to; i++)
+  for (guint i = 0; i < rows->len && first_error == NULL; i++, sent++)
     {
       Row *row = &g_array_index (rows, Row, i);
       const char *country = enlace_liaison_draft_get_country (row->draft);
@@ -243,16 +254,62 @@ write_batch (EnlaceDirectory *dir, GArray *rows, guint from, guint to, GHashTabl
       g_autofree char *id = enlace_registry_format_id (country, number);
       g_autofree char *dn = NULL;
       g_autoptr(EnlaceMods) mods = enlace_registry_entry (dir, row->draft, id, who, designated, &dn);
+      if (!enlace_directory_add_start (dir, dn, enlace_mods_get (mods), &msgids[i], &first_error))
+        failed_line = row->line;
+    }
+  for (guint i = 0; i < sent; i++)
+    {
       g_autoptr(GError) add_error = NULL;
-      if (!enlace_directory_add (dir, dn, enlace_mods_get (mods), &add_error))
+      if (msgids[i] != 0 && !enlace_directory_finish (dir, msgids[i], _("adding a liaison"), &add_error)
+          && first_error == NULL)
         {
-          enlace_directory_txn_end (dir, FALSE, NULL);
-          g_set_error (error, ENLACE_ERROR, add_error->code, _("line %u: %s"), row->line,
-                       add_error->message);
-          return FALSE;
+          first_error = g_steal_pointer (&add_error);
+          failed_line = g_array_index (rows, Row, i).line;
         }
     }
+  if (first_error != NULL)
+    {
+      enlace_directory_txn_end (dir, FALSE, NULL);
+      g_set_error (error, ENLACE_ERROR, first_error->code, _("line %u: %s"), failed_line,
+                   first_error->message);
+      return FALSE;
+    }
   return enlace_directory_txn_end (dir, TRUE, error);
+}
+
+/* One pass over the file. Pass 1 (@write NULL) checks every row and lists
+ * the bad ones; pass 2 hands each new row to a batch and writes full ones. */
+typedef struct {
+  EnlaceDirectory *dir;
+  EnlaceVocabulary *vocabulary;
+  Existing *ex;
+  const int *pos;
+  const EnlaceImportOptions *options;
+  EnlaceImportStats *stats;
+} Pass;
+
+static gboolean
+flush_batch (Pass *p, GArray *batch, guint *written, guint total, const char *who,
+             const char *designated, const char *path, GError **error)
+{
+  if (batch->len == 0)
+    return TRUE;
+  g_autoptr(GError) batch_error = NULL;
+  if (!write_batch (p->dir, batch, p->ex->highest, who, designated, &batch_error))
+    {
+      g_set_error (error, ENLACE_ERROR, batch_error->code,
+                   _("%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
+                     "are; run the import again to add the rest"), path, p->stats->batches + 1,
+                   g_array_index (batch, Row, 0).line, g_array_index (batch, Row, batch->len - 1).line,
+                   batch_error->message, *written);
+      return FALSE;
+    }
+  *written += batch->len;
+  p->stats->batches++;
+  g_array_set_size (batch, 0);
+  if (p->options->progress != NULL)
+    p->options->progress (*written, total, p->options->user_data);
+  return TRUE;
 }
 
 /**
@@ -274,29 +331,31 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
   g_autofree char *data = NULL;
   gsize len = 0;
   g_autoptr(GError) read_error = NULL;
-  guint batch = options->batch_size ? options->batch_size : ENLACE_IMPORT_DEFAULT_BATCH;
+  guint batch_size = options->batch_size ? options->batch_size : ENLACE_IMPORT_DEFAULT_BATCH;
 
   memset (stats, 0, sizeof *stats);
   if (!g_file_get_contents (path, &data, &len, &read_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s"), read_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s", read_error->message);
       return FALSE;
     }
   g_autoptr(GError) parse_error = NULL;
-  g_autoptr(GPtrArray) records = enlace_csv_parse (data, len, &parse_error);
-  g_clear_pointer (&data, g_free);
-  if (records == NULL || records->len == 0)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s: %s"), path,
-                   records ? "the file is empty (it needs a header line)" : parse_error->message);
-      return FALSE;
-    }
   int pos[N_COLS];
-  if (!read_header (records->pdata[0], pos, &parse_error))
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s: %s"), path, parse_error->message);
-      return FALSE;
-    }
+  {
+    g_autoptr(EnlaceCsvReader) reader = enlace_csv_reader_new (data, len);
+    g_autoptr(EnlaceCsvRecord) header = enlace_csv_reader_next (reader, &parse_error);
+    if (header == NULL)
+      {
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path,
+                     parse_error ? parse_error->message : _("the file is empty (it needs a header line)"));
+        return FALSE;
+      }
+    if (!read_header (header, pos, &parse_error))
+      {
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path, parse_error->message);
+        return FALSE;
+      }
+  }
 
   g_autoptr(EnlaceVocabulary) vocabulary = enlace_vocabulary_load (dir, error);
   if (vocabulary == NULL)
@@ -312,31 +371,42 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
                                 "(objectClass=enlaceLiaison)", attrs, index_liaison, &ex, error))
     return FALSE;
 
-  g_autoptr(GArray) rows = g_array_new (FALSE, TRUE, sizeof (Row));
-  g_array_set_clear_func (rows, (GDestroyNotify) row_clear);
-  g_autoptr(GHashTable) in_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* Pass 1: check every row. */
   g_autoptr(GString) errors = g_string_new (NULL);
-  guint n_bad = 0, n_conflicts = 0;
-  for (guint r = 1; r < records->len; r++)
-    {
-      Row row = { 0 };
-      int code = 0;
-      EnlaceCsvRecord *record = records->pdata[r];
-      if (check_row (dir, vocabulary, &ex, in_file, record, pos, &row, stats, options, errors,
-                     &n_bad, &code))
-        {
-          if (row.draft != NULL)
-            g_array_append_val (rows, row);
-          if (row.draft != NULL || record->fields->len > 1)
+  guint n_bad = 0, n_conflicts = 0, n_new = 0;
+  {
+    g_autoptr(EnlaceCsvReader) reader = enlace_csv_reader_new (data, len);
+    g_autoptr(GHashTable) in_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    enlace_csv_record_free (enlace_csv_reader_next (reader, NULL));
+    for (;;)
+      {
+        g_autoptr(EnlaceCsvRecord) record = enlace_csv_reader_next (reader, &parse_error);
+        if (record == NULL)
+          break;
+        Row row = { 0 };
+        int code = 0;
+        if (check_row (dir, vocabulary, &ex, in_file, record, pos, &row, stats, options, errors,
+                       &n_bad, &code))
+          {
+            if (row.draft != NULL || record->fields->len > 1)
+              stats->rows++;
+            if (row.draft != NULL)
+              n_new++;
+            row_clear (&row);
+          }
+        else
+          {
             stats->rows++;
-        }
-      else
-        {
-          stats->rows++;
-          if (code == ENLACE_ERROR_CONFLICT)
-            n_conflicts++;
-        }
-    }
+            if (code == ENLACE_ERROR_CONFLICT)
+              n_conflicts++;
+          }
+      }
+    if (parse_error != NULL)
+      {
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, "%s: %s", path, parse_error->message);
+        return FALSE;
+      }
+  }
   if (n_bad > 0)
     {
       g_set_error (error, ENLACE_ERROR,
@@ -346,10 +416,11 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
                    path, n_bad, errors->str, n_bad > MAX_REPORTED ? "\n..." : "");
       return FALSE;
     }
-  stats->added = rows->len;
-  if (options->dry_run || rows->len == 0)
+  stats->added = n_new;
+  if (options->dry_run || n_new == 0)
     return TRUE;
 
+  /* Pass 2: the same rows, checked again (silently), written a batch at a time. */
   const char *who = enlace_directory_get_bound_dn (dir, error);
   if (who == NULL)
     return FALSE;
@@ -357,23 +428,38 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
   g_autofree char *designated = enlace_date_to_generalized ("date", today, error);
   if (designated == NULL)
     return FALSE;
-  for (guint from = 0; from < rows->len; from += batch)
+  EnlaceImportOptions quiet = *options;
+  quiet.warning = NULL;
+  EnlaceImportStats ignored = { 0 };
+  Pass pass = { dir, vocabulary, &ex, pos, &quiet, stats };
+  g_autoptr(EnlaceCsvReader) reader = enlace_csv_reader_new (data, len);
+  g_autoptr(GHashTable) in_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Row));
+  g_array_set_clear_func (batch, (GDestroyNotify) row_clear);
+  guint written = 0;
+  enlace_csv_record_free (enlace_csv_reader_next (reader, NULL));
+  for (;;)
     {
-      guint to = MIN (from + batch, rows->len);
-      g_autoptr(GError) batch_error = NULL;
-      if (!write_batch (dir, rows, from, to, highest, who, designated, &batch_error))
+      g_autoptr(EnlaceCsvRecord) record = enlace_csv_reader_next (reader, NULL);
+      if (record == NULL)
+        break;
+      Row row = { 0 };
+      int code = 0;
+      guint bad = 0;
+      if (check_row (dir, vocabulary, &ex, in_file, record, pos, &row, &ignored, &quiet, errors,
+                     &bad, &code) && row.draft != NULL)
+        g_array_append_val (batch, row);
+      if (batch->len == batch_size
+          && !flush_batch (&pass, batch, &written, n_new, who, designated, path, error))
         {
-          stats->added = from;
-          g_set_error (error, ENLACE_ERROR, batch_error->code,
-                       _("%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
-                       "are; run the import again to add the rest"), path, stats->batches + 1,
-                       g_array_index (rows, Row, from).line, g_array_index (rows, Row, to - 1).line,
-                       batch_error->message, from);
+          stats->added = written;
           return FALSE;
         }
-      stats->batches++;
-      if (options->progress != NULL)
-        options->progress (to, rows->len, options->user_data);
+    }
+  if (!flush_batch (&pass, batch, &written, n_new, who, designated, path, error))
+    {
+      stats->added = written;
+      return FALSE;
     }
   return TRUE;
 }
