@@ -32,6 +32,9 @@
 
 /* Stop listing bad rows after this many; the count is still given. */
 #define MAX_REPORTED 200
+/* Adds in flight at once: slapd drops a connection with more pending
+ * requests than olcConnMaxPendingAuth (1000 by default). */
+#define IN_FLIGHT 256
 
 enum {
   COL_COUNTRY, COL_GIVEN_NAME, COL_SURNAME, COL_TITLE, COL_INSTITUTION, COL_ROLE, COL_NETWORK,
@@ -232,21 +235,26 @@ check_row (EnlaceDirectory *dir, EnlaceVocabulary *vocabulary, Existing *ex, GHa
   return ok;
 }
 
-/* Writes @rows in one transaction. The adds are sent one after another
- * without waiting (inside a transaction slapd answers each at once and
- * applies them at the commit), then their answers are read. */
+/* Writes @rows in one transaction. Inside a transaction slapd answers each
+ * add at once and applies them all at the commit, so adds are sent without
+ * waiting, up to IN_FLIGHT ahead of the answers read. */
 static gboolean
 write_batch (EnlaceDirectory *dir, GArray *rows, GHashTable *highest, const char *who,
              const char *designated, GError **error)
 {
   g_autofree int *msgids = g_new0 (int, rows->len);
   g_autoptr(GError) first_error = NULL;
-  guint failed_line = 0, sent = 0;
+  guint failed_line = 0, sent = 0, done = 0;
 
   if (!enlace_directory_txn_begin (dir, error))
     return FALSE;
   for (guint i = 0; i < rows->len && first_error == NULL; i++, sent++)
     {
+      for (; sent - done >= IN_FLIGHT && first_error == NULL; done++)
+        if (!enlace_directory_finish (dir, msgids[done], _("adding a liaison"), &first_error))
+          failed_line = g_array_index (rows, Row, done).line;
+      if (first_error != NULL)
+        break;
       Row *row = &g_array_index (rows, Row, i);
       const char *country = enlace_liaison_draft_get_country (row->draft);
       guint number = GPOINTER_TO_UINT (g_hash_table_lookup (highest, country)) + 1;
@@ -257,7 +265,7 @@ write_batch (EnlaceDirectory *dir, GArray *rows, GHashTable *highest, const char
       if (!enlace_directory_add_start (dir, dn, enlace_mods_get (mods), &msgids[i], &first_error))
         failed_line = row->line;
     }
-  for (guint i = 0; i < sent; i++)
+  for (guint i = done; i < sent; i++)
     {
       g_autoptr(GError) add_error = NULL;
       if (msgids[i] != 0 && !enlace_directory_finish (dir, msgids[i], _("adding a liaison"), &add_error)

@@ -173,20 +173,8 @@ enlace_liaison_query_filter (EnlaceDirectory *dir, const EnlaceLiaisonQuery *que
         g_string_append (filter, part);
       }
 
-  if (query->status == NULL)
-    g_string_append (filter, "(!(enlaceStatus=retired))");
-  else if (g_ascii_strcasecmp (query->status, "all") != 0)
-    {
-      if (enlace_status_from_string (query->status) == ENLACE_STATUS_OTHER)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       _("status '%s' is not one of pending, active, retired, unverified, all"),
-                       query->status);
-          return NULL;
-        }
-      g_autofree char *part = enlace_filter_printf ("(enlaceStatus=%s)", query->status);
-      g_string_append (filter, part);
-    }
+  if (!enlace_status_filter (filter, query->status, error))
+    return NULL;
   g_string_append_c (filter, ')');
   return g_string_free (g_steal_pointer (&filter), FALSE);
 }

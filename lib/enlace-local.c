@@ -382,7 +382,10 @@ build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
                          "olcDbIndex: enlaceId,enlaceTermId,c,enlaceStatus eq\n"
                          "olcDbIndex: enlaceRole,enlaceNetwork,enlaceCompetence eq\n"
                          "olcDbIndex: enlaceInstitutionType,enlaceInstitution,member eq\n"
-                         "olcDbIndex: cn,sn,givenName,displayName,mail,o eq,sub\n\n");
+                         /* Substrings only where lookups use them (address-book
+                          * clients): every write pays for each substring key. */
+                         "olcDbIndex: cn,sn,givenName,mail eq,sub\n"
+                         "olcDbIndex: displayName,o eq\n\n");
 
   g_string_append (ldif, "dn: olcOverlay={0}accesslog,olcDatabase={2}mdb,cn=config\n"
                          "objectClass: olcOverlayConfig\nobjectClass: olcAccessLogConfig\n"

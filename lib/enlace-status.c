@@ -1,6 +1,8 @@
 /* enlace-status.c — count what a directory holds. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "enlace-autocleanups.h"
@@ -35,6 +37,36 @@ enlace_status_from_string (const char *text)
     if (text != NULL && g_ascii_strcasecmp (text, status_names[i]) == 0)
       return i;
   return ENLACE_STATUS_OTHER;
+}
+
+/**
+ * enlace_status_filter:
+ * @status: (nullable): pending, active, retired, unverified or all; %NULL
+ *   for every status but retired (what a lookup shows by default)
+ *
+ * Appends to @filter the part that selects @status.
+ *
+ * Returns: %FALSE with %ENLACE_ERROR_INVALID for an unknown status.
+ */
+gboolean
+enlace_status_filter (GString *filter, const char *status, GError **error)
+{
+  if (status == NULL)
+    {
+      g_string_append (filter, "(!(enlaceStatus=retired))");
+      return TRUE;
+    }
+  if (g_ascii_strcasecmp (status, "all") == 0)
+    return TRUE;
+  EnlaceStatus s = enlace_status_from_string (status);
+  if (s == ENLACE_STATUS_OTHER)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("status '%s' is not one of pending, active, retired, unverified, all"), status);
+      return FALSE;
+    }
+  g_string_append_printf (filter, "(enlaceStatus=%s)", status_names[s]);
+  return TRUE;
 }
 
 static gboolean

@@ -30,6 +30,8 @@ typedef struct {
 const char *enlace_status_to_string (EnlaceStatus status);
 EnlaceStatus enlace_status_from_string (const char *text);
 
+gboolean enlace_status_filter (GString *filter, const char *status, GError **error);
+
 gboolean enlace_directory_status_read (EnlaceDirectory *dir, EnlaceDirectoryStatus *status,
                                        GError **error);
 void enlace_directory_status_clear (EnlaceDirectoryStatus *status);

@@ -7,6 +7,7 @@
 #include <langinfo.h>
 #include <errno.h>
 #include <locale.h>
+#include <signal.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,6 +217,8 @@ int
 enlace_command_main (const char *prog, const char *description, const EnlaceCommand *commands,
                      int argc, char **argv)
 {
+  /* A closed pipe or connection is an error to report, not a silent death. */
+  signal (SIGPIPE, SIG_IGN);
   setlocale (LC_ALL, "");
   coerce_c_locale ();
   /* ENLACE_LOCALEDIR lets the test suite use the build tree's catalogues. */
