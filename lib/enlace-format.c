@@ -29,6 +29,7 @@
 
 #include "enlace-error.h"
 #include "enlace-format.h"
+#include "enlace-format-private.h"
 #include "enlace-ldif.h"
 
 static const struct {
@@ -104,8 +105,8 @@ enlace_format_printable (const char *text)
 }
 
 /* Table cells are one line each. */
-static void
-append_cell (GString *out, const char *text, int width)
+void
+enlace_format_append_cell (GString *out, const char *text, int width)
 {
   g_autofree char *shown = enlace_format_printable (text);
   g_string_append (out, shown);
@@ -115,8 +116,8 @@ append_cell (GString *out, const char *text, int width)
 
 /* Writes @rows (each a NULL-terminated array of @n cells) under @headers,
  * aligned for a terminal or tab-separated. */
-static void
-format_table (GString *out, const char *const *headers, int n, GPtrArray *rows, gboolean aligned)
+void
+enlace_format_format_table (GString *out, const char *const *headers, int n, GPtrArray *rows, gboolean aligned)
 {
   g_autofree int *widths = g_new0 (int, n);
   for (int c = 0; c < n; c++)
@@ -134,7 +135,7 @@ format_table (GString *out, const char *const *headers, int n, GPtrArray *rows, 
       for (int c = 0; c < n; c++)
         {
           gboolean last = c == n - 1;
-          append_cell (out, cells[c], aligned && !last ? widths[c] : 0);
+          enlace_format_append_cell (out, cells[c], aligned && !last ? widths[c] : 0);
           if (!last)
             g_string_append (out, aligned ? "  " : "\t");
         }
@@ -160,7 +161,7 @@ format_liaison_table (GString *out, GPtrArray *liaisons, gboolean aligned)
       cells[6] = g_strdup (l->status);
       g_ptr_array_add (rows, cells);
     }
-  format_table (out, headers, G_N_ELEMENTS (headers), rows, aligned);
+  enlace_format_format_table (out, headers, G_N_ELEMENTS (headers), rows, aligned);
 }
 
 /* --- JSON -------------------------------------------------------------
@@ -172,11 +173,6 @@ format_liaison_table (GString *out, GPtrArray *liaisons, gboolean aligned)
  * RFC 8259 writer is this much code; Python's json module checks it in
  * tests/test-interop.sh and tests/test-unit.c. */
 
-typedef struct {
-  GString *out;
-  int depth;
-  gboolean first; /* no member or element yet at this depth */
-} JsonWriter;
 
 /**
  * enlace_format_json_string:
@@ -224,135 +220,135 @@ enlace_format_json_string (GString *out, const char *value)
   g_string_append_c (out, '"');
 }
 
-static void
-json_indent (JsonWriter *w)
+void
+enlace_format_json_indent (JsonWriter *w)
 {
   static const char line[] = "\n                                ";
   g_string_append_len (w->out, line, 1 + MIN (2 * w->depth, (int) sizeof line - 2));
 }
 
 /* Before a member or an element: the comma and the line. */
-static void
-json_next (JsonWriter *w)
+void
+enlace_format_json_next (JsonWriter *w)
 {
   if (!w->first)
     g_string_append_c (w->out, ',');
   w->first = FALSE;
-  json_indent (w);
+  enlace_format_json_indent (w);
 }
 
-static void
-json_open (JsonWriter *w, char bracket)
+void
+enlace_format_json_open (JsonWriter *w, char bracket)
 {
   g_string_append_c (w->out, bracket);
   w->depth++;
   w->first = TRUE;
 }
 
-static void
-json_close (JsonWriter *w, char bracket)
+void
+enlace_format_json_close (JsonWriter *w, char bracket)
 {
   gboolean empty = w->first;
   w->depth--;
   w->first = FALSE;
   if (!empty)
-    json_indent (w);
+    enlace_format_json_indent (w);
   g_string_append_c (w->out, bracket);
 }
 
-static void
-json_member (JsonWriter *w, const char *key)
+void
+enlace_format_json_member (JsonWriter *w, const char *key)
 {
-  json_next (w);
+  enlace_format_json_next (w);
   enlace_format_json_string (w->out, key);
   g_string_append_len (w->out, " : ", 3);
 }
 
-static void
-json_string (JsonWriter *w, const char *key, const char *value)
+void
+enlace_format_json_member_string (JsonWriter *w, const char *key, const char *value)
 {
-  json_member (w, key);
+  enlace_format_json_member (w, key);
   if (value != NULL)
     enlace_format_json_string (w->out, value);
   else
     g_string_append_len (w->out, "null", 4);
 }
 
-static void
-json_strv (JsonWriter *w, const char *key, char **values)
+void
+enlace_format_json_strv (JsonWriter *w, const char *key, char **values)
 {
-  json_member (w, key);
-  json_open (w, '[');
+  enlace_format_json_member (w, key);
+  enlace_format_json_open (w, '[');
   for (int i = 0; values != NULL && values[i] != NULL; i++)
     {
-      json_next (w);
+      enlace_format_json_next (w);
       enlace_format_json_string (w->out, values[i]);
     }
-  json_close (w, ']');
+  enlace_format_json_close (w, ']');
 }
 
 static void
 json_liaison (JsonWriter *w, EnlaceLiaison *l)
 {
-  json_open (w, '{');
-  json_string (w, "id", l->id);
-  json_string (w, "country", l->country);
-  json_string (w, "status", l->status);
-  json_string (w, "given_name", l->given_name);
-  json_string (w, "surname", l->surname);
-  json_string (w, "name", l->name);
-  json_string (w, "title", l->title);
-  json_member (w, "institution");
-  json_open (w, '{');
-  json_string (w, "id", l->institution_id);
-  json_string (w, "name", l->institution);
-  json_close (w, '}');
-  json_strv (w, "roles", l->roles);
-  json_strv (w, "networks", l->networks);
-  json_strv (w, "languages", l->languages);
-  json_string (w, "email", l->mail);
-  json_string (w, "phone", l->phone);
-  json_strv (w, "phone_as_written", l->phones_as_written);
-  json_string (w, "mobile", l->mobile);
-  json_string (w, "notes", l->notes);
-  json_string (w, "designated", l->designated);
-  json_string (w, "designated_by", l->designated_by);
-  json_string (w, "authorized", l->authorized);
-  json_string (w, "authorized_by", l->authorized_by);
-  json_string (w, "retired", l->retired);
-  json_string (w, "retired_by", l->retired_by);
-  json_string (w, "retirement_reason", l->retirement_reason);
-  json_string (w, "successor", l->successor_id);
-  json_string (w, "predecessor", l->predecessor_id);
-  json_string (w, "last_confirmed", l->last_confirmed);
-  json_string (w, "dn", l->dn);
-  json_close (w, '}');
+  enlace_format_json_open (w, '{');
+  enlace_format_json_member_string (w, "id", l->id);
+  enlace_format_json_member_string (w, "country", l->country);
+  enlace_format_json_member_string (w, "status", l->status);
+  enlace_format_json_member_string (w, "given_name", l->given_name);
+  enlace_format_json_member_string (w, "surname", l->surname);
+  enlace_format_json_member_string (w, "name", l->name);
+  enlace_format_json_member_string (w, "title", l->title);
+  enlace_format_json_member (w, "institution");
+  enlace_format_json_open (w, '{');
+  enlace_format_json_member_string (w, "id", l->institution_id);
+  enlace_format_json_member_string (w, "name", l->institution);
+  enlace_format_json_close (w, '}');
+  enlace_format_json_strv (w, "roles", l->roles);
+  enlace_format_json_strv (w, "networks", l->networks);
+  enlace_format_json_strv (w, "languages", l->languages);
+  enlace_format_json_member_string (w, "email", l->mail);
+  enlace_format_json_member_string (w, "phone", l->phone);
+  enlace_format_json_strv (w, "phone_as_written", l->phones_as_written);
+  enlace_format_json_member_string (w, "mobile", l->mobile);
+  enlace_format_json_member_string (w, "notes", l->notes);
+  enlace_format_json_member_string (w, "designated", l->designated);
+  enlace_format_json_member_string (w, "designated_by", l->designated_by);
+  enlace_format_json_member_string (w, "authorized", l->authorized);
+  enlace_format_json_member_string (w, "authorized_by", l->authorized_by);
+  enlace_format_json_member_string (w, "retired", l->retired);
+  enlace_format_json_member_string (w, "retired_by", l->retired_by);
+  enlace_format_json_member_string (w, "retirement_reason", l->retirement_reason);
+  enlace_format_json_member_string (w, "successor", l->successor_id);
+  enlace_format_json_member_string (w, "predecessor", l->predecessor_id);
+  enlace_format_json_member_string (w, "last_confirmed", l->last_confirmed);
+  enlace_format_json_member_string (w, "dn", l->dn);
+  enlace_format_json_close (w, '}');
 }
 
 /* {"KEY": [each item], "count": N} */
-static void
-json_list (GString *out, const char *key, GPtrArray *items, void (*item) (JsonWriter *, gpointer))
+void
+enlace_format_json_list (GString *out, const char *key, GPtrArray *items, void (*item) (JsonWriter *, gpointer))
 {
   JsonWriter w = { out, 0, TRUE };
-  json_open (&w, '{');
-  json_member (&w, key);
-  json_open (&w, '[');
+  enlace_format_json_open (&w, '{');
+  enlace_format_json_member (&w, key);
+  enlace_format_json_open (&w, '[');
   for (guint i = 0; i < items->len; i++)
     {
-      json_next (&w);
+      enlace_format_json_next (&w);
       item (&w, items->pdata[i]);
     }
-  json_close (&w, ']');
-  json_member (&w, "count");
+  enlace_format_json_close (&w, ']');
+  enlace_format_json_member (&w, "count");
   g_string_append_printf (out, "%u", items->len);
-  json_close (&w, '}');
+  enlace_format_json_close (&w, '}');
   g_string_append_c (out, '\n');
 }
 
 /* --- CSV -------------------------------------------------------------- */
 
-static void
-csv_field (GString *out, const char *value, gboolean last)
+void
+enlace_format_csv_field (GString *out, const char *value, gboolean last)
 {
   const char *v = value ? value : "";
   if (strpbrk (v, ",\"\r\n") != NULL || (*v && (v[0] == ' ' || v[strlen (v) - 1] == ' ')))
@@ -387,7 +383,7 @@ format_csv (GString *out, GPtrArray *liaisons)
                                l->phone ? l->phone : l->phones_as_written[0], NULL, l->mobile,
                                languages };
       for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-        csv_field (out, fields[f], f + 1 == G_N_ELEMENTS (fields));
+        enlace_format_csv_field (out, fields[f], f + 1 == G_N_ELEMENTS (fields));
     }
 }
 
@@ -395,8 +391,8 @@ format_csv (GString *out, GPtrArray *liaisons)
 
 /* RFC 6350 3.4: escape backslash, comma, semicolon (in list or compound
  * values) and newline. */
-static void
-vcard_escape (GString *line, const char *value)
+void
+enlace_format_vcard_escape (GString *line, const char *value)
 {
   for (const char *p = value ? value : ""; *p; p++)
     switch (*p)
@@ -412,8 +408,8 @@ vcard_escape (GString *line, const char *value)
 
 /* RFC 6350 3.2: fold lines longer than 75 octets, never inside a UTF-8
  * sequence; a folded line goes on after CRLF and one space. */
-static void
-vcard_line (GString *out, GString *line)
+void
+enlace_format_vcard_line (GString *out, GString *line)
 {
   gsize col = 0;
   for (const char *p = line->str; *p; )
@@ -433,14 +429,14 @@ vcard_line (GString *out, GString *line)
   g_string_truncate (line, 0);
 }
 
-static void
-vcard_prop (GString *out, GString *line, const char *name, const char *value)
+void
+enlace_format_vcard_prop (GString *out, GString *line, const char *name, const char *value)
 {
   if (value == NULL || *value == '\0')
     return;
   g_string_append_printf (line, "%s:", name);
-  vcard_escape (line, value);
-  vcard_line (out, line);
+  enlace_format_vcard_escape (line, value);
+  enlace_format_vcard_line (out, line);
 }
 
 static void
@@ -448,25 +444,25 @@ format_vcard (GString *out, EnlaceLiaison *l)
 {
   g_autoptr(GString) line = g_string_new (NULL);
   g_string_append (out, "BEGIN:VCARD\r\nVERSION:4.0\r\n");
-  vcard_prop (out, line, "FN", l->name);
+  enlace_format_vcard_prop (out, line, "FN", l->name);
   g_string_append (line, "N:");
-  vcard_escape (line, l->surname);
+  enlace_format_vcard_escape (line, l->surname);
   g_string_append_c (line, ';');
-  vcard_escape (line, l->given_name);
+  enlace_format_vcard_escape (line, l->given_name);
   g_string_append (line, ";;;");
-  vcard_line (out, line);
-  vcard_prop (out, line, "TITLE", l->title);
-  vcard_prop (out, line, "ORG", l->institution);
-  vcard_prop (out, line, "EMAIL;TYPE=work", l->mail);
+  enlace_format_vcard_line (out, line);
+  enlace_format_vcard_prop (out, line, "TITLE", l->title);
+  enlace_format_vcard_prop (out, line, "ORG", l->institution);
+  enlace_format_vcard_prop (out, line, "EMAIL;TYPE=work", l->mail);
   if (l->phone != NULL)
     {
       g_autofree char *uri = g_strconcat ("tel:", l->phone, NULL);
-      vcard_prop (out, line, "TEL;VALUE=uri;TYPE=\"work,voice\"", uri);
+      enlace_format_vcard_prop (out, line, "TEL;VALUE=uri;TYPE=\"work,voice\"", uri);
     }
   else if (l->phones_as_written[0] != NULL)
-    vcard_prop (out, line, "TEL;VALUE=text;TYPE=work", l->phones_as_written[0]);
+    enlace_format_vcard_prop (out, line, "TEL;VALUE=text;TYPE=work", l->phones_as_written[0]);
   for (int i = 0; l->languages[i] != NULL; i++)
-    vcard_prop (out, line, i == 0 ? "LANG;PREF=1" : "LANG", l->languages[i]);
+    enlace_format_vcard_prop (out, line, i == 0 ? "LANG;PREF=1" : "LANG", l->languages[i]);
   if (l->roles[0] != NULL)
     {
       g_string_append (line, "ROLE:");
@@ -474,9 +470,9 @@ format_vcard (GString *out, EnlaceLiaison *l)
         {
           if (i > 0)
             g_string_append (line, "\\, ");
-          vcard_escape (line, l->roles[i]);
+          enlace_format_vcard_escape (line, l->roles[i]);
         }
-      vcard_line (out, line);
+      enlace_format_vcard_line (out, line);
     }
   if (l->networks[0] != NULL)
     {
@@ -485,25 +481,25 @@ format_vcard (GString *out, EnlaceLiaison *l)
         {
           if (i > 0)
             g_string_append_c (line, ',');
-          vcard_escape (line, l->networks[i]);
+          enlace_format_vcard_escape (line, l->networks[i]);
         }
-      vcard_line (out, line);
+      enlace_format_vcard_line (out, line);
     }
   if (l->status != NULL && g_strcmp0 (l->status, "active") != 0)
     {
       g_autofree char *note = g_strdup_printf ("enlace status: %s", l->status);
-      vcard_prop (out, line, "NOTE", note);
+      enlace_format_vcard_prop (out, line, "NOTE", note);
     }
   g_autofree char *uid = g_strdup_printf ("urn:enlace:%s", l->id);
-  vcard_prop (out, line, "UID", uid);
-  vcard_prop (out, line, "X-ENLACE-STATUS", l->status);
+  enlace_format_vcard_prop (out, line, "UID", uid);
+  enlace_format_vcard_prop (out, line, "X-ENLACE-STATUS", l->status);
   g_string_append (out, "END:VCARD\r\n");
 }
 
 /* --- LDIF ------------------------------------------------------------- */
 
-static void
-ldif_strv (GString *out, const char *attr, char **values)
+void
+enlace_format_ldif_strv (GString *out, const char *attr, char **values)
 {
   for (int i = 0; values != NULL && values[i] != NULL; i++)
     enlace_ldif_append_str (out, attr, values[i]);
@@ -523,9 +519,9 @@ format_ldif (GString *out, EnlaceLiaison *l)
   for (gsize i = 0; i < G_N_ELEMENTS (single); i++)
     if (single[i].value != NULL)
       enlace_ldif_append_str (out, single[i].attr, single[i].value);
-  ldif_strv (out, "enlaceRole", l->roles);
-  ldif_strv (out, "enlaceNetwork", l->networks);
-  ldif_strv (out, "enlaceLanguage", l->languages);
+  enlace_format_ldif_strv (out, "enlaceRole", l->roles);
+  enlace_format_ldif_strv (out, "enlaceNetwork", l->networks);
+  enlace_format_ldif_strv (out, "enlaceLanguage", l->languages);
   g_string_append_c (out, '\n');
 }
 
@@ -544,7 +540,7 @@ enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons)
       format_liaison_table (out, liaisons, format == ENLACE_FORMAT_TABLE);
       break;
     case ENLACE_FORMAT_JSON:
-      json_list (out, "liaisons", liaisons, (void (*) (JsonWriter *, gpointer)) json_liaison);
+      enlace_format_json_list (out, "liaisons", liaisons, (void (*) (JsonWriter *, gpointer)) json_liaison);
       break;
     case ENLACE_FORMAT_CSV:
       format_csv (out, liaisons);
@@ -560,13 +556,13 @@ enlace_format_liaisons (GString *out, EnlaceFormat format, GPtrArray *liaisons)
     }
 }
 
-static void
-detail_line (GString *out, const char *label, const char *value)
+void
+enlace_format_detail_line (GString *out, const char *label, const char *value)
 {
   if (value == NULL || *value == '\0')
     return;
   g_string_append_printf (out, "%-18s ", label);
-  append_cell (out, value, 0);
+  enlace_format_append_cell (out, value, 0);
   g_string_append_c (out, '\n');
 }
 
@@ -617,185 +613,6 @@ enlace_format_liaison_detail (GString *out, EnlaceFormat format, EnlaceLiaison *
     { "dn:", l->dn },
   };
   for (gsize i = 0; i < G_N_ELEMENTS (lines); i++)
-    detail_line (out, lines[i].label, lines[i].value);
+    enlace_format_detail_line (out, lines[i].label, lines[i].value);
 }
 
-/* --- institutions ----------------------------------------------------- */
-
-static void
-json_institution (JsonWriter *w, EnlaceInstitution *i)
-{
-  json_open (w, '{');
-  json_string (w, "id", i->id);
-  json_string (w, "country", i->country);
-  json_string (w, "status", i->status);
-  json_string (w, "name", i->name);
-  json_string (w, "type", i->type);
-  json_strv (w, "competences", i->competences);
-  json_strv (w, "networks", i->networks);
-  json_strv (w, "languages", i->languages);
-  json_string (w, "email", i->mail);
-  json_string (w, "phone", i->phone);
-  json_strv (w, "phone_as_written", i->phones_as_written);
-  json_string (w, "url", i->url);
-  json_string (w, "notes", i->notes);
-  json_string (w, "designated", i->designated);
-  json_string (w, "retired", i->retired);
-  json_string (w, "retired_by", i->retired_by);
-  json_string (w, "retirement_reason", i->retirement_reason);
-  json_string (w, "successor", i->successor_id);
-  json_string (w, "predecessor", i->predecessor_id);
-  json_string (w, "last_confirmed", i->last_confirmed);
-  json_string (w, "dn", i->dn);
-  json_close (w, '}');
-}
-
-static void
-vcard_institution (GString *out, EnlaceInstitution *i)
-{
-  g_autoptr(GString) line = g_string_new (NULL);
-  g_string_append (out, "BEGIN:VCARD\r\nVERSION:4.0\r\nKIND:org\r\n");
-  vcard_prop (out, line, "FN", i->name);
-  vcard_prop (out, line, "ORG", i->name);
-  vcard_prop (out, line, "EMAIL;TYPE=work", i->mail);
-  if (i->phone != NULL)
-    {
-      g_autofree char *uri = g_strconcat ("tel:", i->phone, NULL);
-      vcard_prop (out, line, "TEL;VALUE=uri;TYPE=\"work,voice\"", uri);
-    }
-  vcard_prop (out, line, "URL", i->url);
-  if (i->competences[0] != NULL)
-    {
-      g_string_append (line, "CATEGORIES:");
-      for (int k = 0; i->competences[k] != NULL; k++)
-        {
-          if (k > 0)
-            g_string_append_c (line, ',');
-          vcard_escape (line, i->competences[k]);
-        }
-      vcard_line (out, line);
-    }
-  g_autofree char *uid = g_strdup_printf ("urn:enlace:%s", i->id);
-  vcard_prop (out, line, "UID", uid);
-  vcard_prop (out, line, "X-ENLACE-STATUS", i->status);
-  g_string_append (out, "END:VCARD\r\n");
-}
-
-/**
- * enlace_format_institutions:
- *
- * Appends @institutions to @out in @format: the result of a search.
- */
-void
-enlace_format_institutions (GString *out, EnlaceFormat format, GPtrArray *institutions)
-{
-  static const char *const headers[] = { "ID", "NAME", "TYPE", "COMPETENCES", "EMAIL", "PHONE",
-                                         "STATUS" };
-  switch (format)
-    {
-    case ENLACE_FORMAT_TABLE:
-    case ENLACE_FORMAT_TSV:
-      {
-        g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
-        for (guint k = 0; k < institutions->len; k++)
-          {
-            EnlaceInstitution *i = institutions->pdata[k];
-            char **cells = g_new0 (char *, G_N_ELEMENTS (headers) + 1);
-            cells[0] = g_strdup (i->id);
-            cells[1] = g_strdup (i->name);
-            cells[2] = g_strdup (i->type);
-            cells[3] = g_strjoinv (",", i->competences);
-            cells[4] = g_strdup (i->mail);
-            cells[5] = g_strdup (i->phone ? i->phone : i->phones_as_written[0]);
-            cells[6] = g_strdup (i->status);
-            g_ptr_array_add (rows, cells);
-          }
-        format_table (out, headers, G_N_ELEMENTS (headers), rows, format == ENLACE_FORMAT_TABLE);
-      }
-      break;
-    case ENLACE_FORMAT_JSON:
-      json_list (out, "institutions", institutions,
-                 (void (*) (JsonWriter *, gpointer)) json_institution);
-      break;
-    case ENLACE_FORMAT_CSV:
-      g_string_append (out, "id,status,country,name,type,competence,network,email,phone,url,"
-                            "language\r\n");
-      for (guint k = 0; k < institutions->len; k++)
-        {
-          EnlaceInstitution *i = institutions->pdata[k];
-          g_autofree char *competences = g_strjoinv (";", i->competences);
-          g_autofree char *networks = g_strjoinv (";", i->networks);
-          g_autofree char *languages = g_strjoinv (";", i->languages);
-          const char *fields[] = { i->id, i->status, i->country, i->name, i->type, competences,
-                                   networks, i->mail, i->phone, i->url, languages };
-          for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
-            csv_field (out, fields[f], f + 1 == G_N_ELEMENTS (fields));
-        }
-      break;
-    case ENLACE_FORMAT_VCARD:
-      for (guint k = 0; k < institutions->len; k++)
-        vcard_institution (out, institutions->pdata[k]);
-      break;
-    case ENLACE_FORMAT_LDIF:
-      for (guint k = 0; k < institutions->len; k++)
-        {
-          EnlaceInstitution *i = institutions->pdata[k];
-          enlace_ldif_append_str (out, "dn", i->dn);
-          enlace_ldif_append_str (out, "objectClass", "enlaceInstitution");
-          const struct { const char *attr; const char *value; } single[] = {
-            { "enlaceId", i->id }, { "c", i->country }, { "o", i->name },
-            { "enlaceInstitutionType", i->type }, { "enlaceStatus", i->status },
-            { "mail", i->mail }, { "telephoneNumber", i->phone }, { "labeledURI", i->url },
-          };
-          for (gsize f = 0; f < G_N_ELEMENTS (single); f++)
-            if (single[f].value != NULL)
-              enlace_ldif_append_str (out, single[f].attr, single[f].value);
-          ldif_strv (out, "enlaceCompetence", i->competences);
-          ldif_strv (out, "enlaceNetwork", i->networks);
-          g_string_append_c (out, '\n');
-        }
-      break;
-    }
-}
-
-/**
- * enlace_format_institution_detail:
- *
- * Appends one institution: every field, one a line, for a table; the
- * object for JSON; otherwise as enlace_format_institutions().
- */
-void
-enlace_format_institution_detail (GString *out, EnlaceFormat format, EnlaceInstitution *i)
-{
-  if (format == ENLACE_FORMAT_JSON)
-    {
-      JsonWriter w = { out, 0, TRUE };
-      json_institution (&w, i);
-      g_string_append_c (out, '\n');
-      return;
-    }
-  if (format != ENLACE_FORMAT_TABLE && format != ENLACE_FORMAT_TSV)
-    {
-      g_autoptr(GPtrArray) one = g_ptr_array_new ();
-      g_ptr_array_add (one, i);
-      enlace_format_institutions (out, format, one);
-      return;
-    }
-  g_autofree char *competences = g_strjoinv (", ", i->competences);
-  g_autofree char *networks = g_strjoinv (", ", i->networks);
-  g_autofree char *languages = g_strjoinv (", ", i->languages);
-  const struct { const char *label; const char *value; } lines[] = {
-    { "id:", i->id },                 { "status:", i->status },
-    { "name:", i->name },             { "type:", i->type },
-    { "country:", i->country },       { "competences:", competences },
-    { "networks:", networks },        { "email:", i->mail },
-    { "phone:", i->phone },           { "url:", i->url },
-    { "languages:", languages },      { "notes:", i->notes },
-    { "designated:", i->designated }, { "retired:", i->retired },
-    { "retired by:", i->retired_by }, { "reason:", i->retirement_reason },
-    { "successor:", i->successor_id }, { "predecessor:", i->predecessor_id },
-    { "last confirmed:", i->last_confirmed }, { "dn:", i->dn },
-  };
-  for (gsize k = 0; k < G_N_ELEMENTS (lines); k++)
-    detail_line (out, lines[k].label, lines[k].value);
-}

@@ -285,25 +285,22 @@ write_batch (EnlaceDirectory *dir, GArray *rows, GHashTable *highest, const char
   return enlace_directory_txn_end (dir, TRUE, error);
 }
 
-/* One pass over the file. Pass 1 (@write NULL) checks every row and lists
- * the bad ones; pass 2 hands each new row to a batch and writes full ones. */
+/* What writing a batch needs. */
 typedef struct {
   EnlaceDirectory *dir;
-  EnlaceVocabulary *vocabulary;
-  Existing *ex;
-  const int *pos;
+  GHashTable *highest; /* country -> highest liaison number used */
   const EnlaceImportOptions *options;
   EnlaceImportStats *stats;
-} Pass;
+} Writer;
 
 static gboolean
-flush_batch (Pass *p, GArray *batch, guint *written, guint total, const char *who,
+flush_batch (Writer *p, GArray *batch, guint *written, guint total, const char *who,
              const char *designated, const char *path, GError **error)
 {
   if (batch->len == 0)
     return TRUE;
   g_autoptr(GError) batch_error = NULL;
-  if (!write_batch (p->dir, batch, p->ex->highest, who, designated, &batch_error))
+  if (!write_batch (p->dir, batch, p->highest, who, designated, &batch_error))
     {
       g_set_error (error, ENLACE_ERROR, batch_error->code,
                    _("%s: batch %u (lines %u-%u) was not written: %s; the %u rows before it "
@@ -439,7 +436,7 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
   EnlaceImportOptions quiet = *options;
   quiet.warning = NULL;
   EnlaceImportStats ignored = { 0 };
-  Pass pass = { dir, vocabulary, &ex, pos, &quiet, stats };
+  Writer writer = { dir, ex.highest, &quiet, stats };
   g_autoptr(EnlaceCsvReader) reader = enlace_csv_reader_new (data, len);
   g_autoptr(GHashTable) in_file = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   g_autoptr(GArray) batch = g_array_new (FALSE, TRUE, sizeof (Row));
@@ -458,13 +455,13 @@ enlace_import_csv (EnlaceDirectory *dir, const char *path, const EnlaceImportOpt
                      &bad, &code) && row.draft != NULL)
         g_array_append_val (batch, row);
       if (batch->len == batch_size
-          && !flush_batch (&pass, batch, &written, n_new, who, designated, path, error))
+          && !flush_batch (&writer, batch, &written, n_new, who, designated, path, error))
         {
           stats->added = written;
           return FALSE;
         }
     }
-  if (!flush_batch (&pass, batch, &written, n_new, who, designated, path, error))
+  if (!flush_batch (&writer, batch, &written, n_new, who, designated, path, error))
     {
       stats->added = written;
       return FALSE;
