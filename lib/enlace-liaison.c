@@ -38,9 +38,11 @@ strv_of (struct berval *values)
 typedef enum { TEXT, LIST, DATE, ID } FieldKind;
 
 /* Where each attribute goes, found by name as the entry is read. */
-#define FIELD(attr, kind, member) { attr, kind, G_STRUCT_OFFSET (EnlaceLiaison, member) }
+#define FIELD(attr, kind, member)                                                             \
+  { attr, sizeof (attr) - 1, kind, G_STRUCT_OFFSET (EnlaceLiaison, member) }
 static const struct {
   const char *attr;
+  gsize len;
   FieldKind kind;
   goffset offset;
 } fields[] = {
@@ -82,8 +84,7 @@ take_attribute (const char *attr, struct berval *values, gpointer user_data)
   for (gsize f = 0; f < G_N_ELEMENTS (fields); f++)
     {
       /* Lengths first: most names differ there, and cheaply. */
-      if (fields[f].attr[len] != '\0' || strlen (fields[f].attr) != len
-          || g_ascii_strcasecmp (attr, fields[f].attr) != 0)
+      if (fields[f].len != len || g_ascii_strcasecmp (attr, fields[f].attr) != 0)
         continue;
       gpointer slot = G_STRUCT_MEMBER_P (l, fields[f].offset);
       if (fields[f].kind == LIST)
