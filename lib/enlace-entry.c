@@ -130,6 +130,51 @@ enlace_entry_next_number (EnlaceDirectory *dir, const EnlaceEntryKind *kind, con
   return (guint) highest + 1;
 }
 
+/* How often to take the next ID when another writer took ours. */
+#define ID_ATTEMPTS 20
+
+/**
+ * enlace_entry_add_numbered:
+ * @build: makes the entry's attributes for the ID it is given
+ *
+ * Adds a new entry of @kind under @country with the next free ID. When
+ * another writer takes that ID first, takes the next one.
+ *
+ * Returns: (transfer full): the new ID, or %NULL with an error.
+ */
+char *
+enlace_entry_add_numbered (EnlaceDirectory *dir, const EnlaceEntryKind *kind, const char *country,
+                           EnlaceEntryBuildFunc build, gpointer user_data, GError **error)
+{
+  g_autofree char *parent = enlace_entry_country_dn (dir, country);
+  for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++)
+    {
+      guint number = enlace_entry_next_number (dir, kind, country, error);
+      if (number == 0)
+        return NULL;
+      g_autofree char *id = enlace_entry_format_id (kind, country, number);
+      g_autofree char *dn = enlace_dn_child ("enlaceId", id, parent);
+      g_autoptr(EnlaceMods) mods = build (id, user_data);
+      g_autoptr(GError) add_error = NULL;
+      if (enlace_directory_add (dir, dn, enlace_mods_get (mods), &add_error))
+        return g_steal_pointer (&id);
+      /* A conflict because the ID now exists: someone took it meanwhile. */
+      if (g_error_matches (add_error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT))
+        {
+          const char *no_attrs[] = { LDAP_NO_ATTRS, NULL };
+          g_autoptr(EnlaceLdapMessage) taken = enlace_directory_get_entry (dir, dn, no_attrs, NULL);
+          if (taken != NULL)
+            continue;
+        }
+      g_propagate_error (error, g_steal_pointer (&add_error));
+      enlace_entry_explain (dir, country, error);
+      return NULL;
+    }
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+               _("could not find a free ID for %s after %d attempts"), country, ID_ATTEMPTS);
+  return NULL;
+}
+
 /**
  * enlace_entry_explain:
  *

@@ -6,6 +6,7 @@
 #include <glib.h>
 
 #include "enlace-directory.h"
+#include "enlace-mods.h"
 
 G_BEGIN_DECLS
 
@@ -36,6 +37,11 @@ char *enlace_entry_country_dn (EnlaceDirectory *dir, const char *country);
 char *enlace_entry_format_id (const EnlaceEntryKind *kind, const char *country, guint number);
 guint enlace_entry_next_number (EnlaceDirectory *dir, const EnlaceEntryKind *kind,
                                 const char *country, GError **error);
+/* Builds the attributes of a new entry with @id (its DN is made for it). */
+typedef EnlaceMods *(*EnlaceEntryBuildFunc) (const char *id, gpointer user_data);
+char *enlace_entry_add_numbered (EnlaceDirectory *dir, const EnlaceEntryKind *kind,
+                                 const char *country, EnlaceEntryBuildFunc build,
+                                 gpointer user_data, GError **error);
 gboolean enlace_entry_explain (EnlaceDirectory *dir, const char *country, GError **error);
 gboolean enlace_entry_retire (EnlaceDirectory *dir, const EnlaceEntryKind *kind, const char *id,
                               const char *reason, const char *successor, const char *date,

@@ -393,6 +393,29 @@ check_name_free (EnlaceDirectory *dir, const char *country, const char *name, co
   return TRUE;
 }
 
+typedef struct {
+  const char *country;
+  const char *who;
+  const char *designated;
+  Draft *draft;
+} InstitutionBuild;
+
+static EnlaceMods *
+institution_build (const char *id, gpointer user_data)
+{
+  InstitutionBuild *b = user_data;
+  EnlaceMods *mods = enlace_mods_new ();
+  enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceInstitution");
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceId", id);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "c", b->country);
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceStatus", "active");
+  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignationDate", b->designated);
+  if (*b->who != '\0')
+    enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignatedBy", b->who);
+  draft_mods (mods, LDAP_MOD_ADD, b->draft);
+  return mods;
+}
+
 /**
  * enlace_institution_add:
  *
@@ -427,37 +450,9 @@ enlace_institution_add (EnlaceDirectory *dir, const EnlaceInstitutionSpec *spec,
     return NULL;
   g_autofree char *today = enlace_today ();
   g_autofree char *designated = enlace_date_to_generalized ("date", today, error);
-  g_autofree char *parent = enlace_entry_country_dn (dir, country);
-
-  for (int attempt = 0; attempt < 20; attempt++)
-    {
-      guint number = enlace_entry_next_number (dir, &enlace_entry_institution, country, error);
-      if (number == 0)
-        return NULL;
-      g_autofree char *id = enlace_entry_format_id (&enlace_entry_institution, country, number);
-      g_autofree char *dn = enlace_dn_child ("enlaceId", id, parent);
-      g_autoptr(EnlaceMods) mods = enlace_mods_new ();
-      enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceInstitution");
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceId", id);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "c", country);
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceStatus", "active");
-      enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignationDate", designated);
-      if (*who != '\0')
-        enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceDesignatedBy", who);
-      draft_mods (mods, LDAP_MOD_ADD, &d);
-      g_autoptr(GError) add_error = NULL;
-      if (enlace_directory_add (dir, dn, enlace_mods_get (mods), &add_error))
-        return g_steal_pointer (&id);
-      if (g_error_matches (add_error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT)
-          && strstr (add_error->message, ldap_err2string (LDAP_ALREADY_EXISTS)) != NULL)
-        continue;
-      g_propagate_error (error, g_steal_pointer (&add_error));
-      enlace_entry_explain (dir, country, error);
-      return NULL;
-    }
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT, _("could not find a free ID for %s"),
-               country);
-  return NULL;
+  InstitutionBuild build = { country, who, designated, &d };
+  return enlace_entry_add_numbered (dir, &enlace_entry_institution, country, institution_build,
+                                    &build, error);
 }
 
 /**

@@ -14,9 +14,6 @@
 #include "enlace-registry-private.h"
 #include "enlace-validate.h"
 
-/* How often to take the next ID when another writer took ours. */
-#define ID_ATTEMPTS 20
-
 struct _EnlaceLiaisonDraft {
   char *country;
   char *given_name;
@@ -385,6 +382,21 @@ enlace_liaison_draft_check_complete (EnlaceLiaisonDraft *draft, GError **error)
   return FALSE;
 }
 
+typedef struct {
+  EnlaceDirectory *dir;
+  EnlaceLiaisonDraft *draft;
+  const char *who;
+  const char *designated;
+} RegistryBuild;
+
+static EnlaceMods *
+registry_build (const char *id, gpointer user_data)
+{
+  RegistryBuild *b = user_data;
+  g_autofree char *dn = NULL;
+  return enlace_registry_entry (b->dir, b->draft, id, b->who, b->designated, &dn);
+}
+
 /**
  * enlace_registry_add:
  * @draft: a validated liaison with every field a registration needs
@@ -410,29 +422,9 @@ enlace_registry_add (EnlaceDirectory *dir, EnlaceLiaisonDraft *d, GError **error
   g_autofree char *designated = enlace_date_to_generalized ("date", today, error);
   if (designated == NULL)
     return NULL;
-  for (int attempt = 0; attempt < ID_ATTEMPTS; attempt++)
-    {
-      g_autoptr(GError) local_error = NULL;
-      guint number = enlace_entry_next_number (dir, &enlace_entry_liaison, d->country, error);
-      if (number == 0)
-        return NULL;
-      g_autofree char *id = enlace_registry_format_id (d->country, number);
-      g_autofree char *dn = NULL;
-      g_autoptr(EnlaceMods) mods = enlace_registry_entry (dir, d, id, who, designated, &dn);
-
-      if (enlace_directory_add (dir, dn, enlace_mods_get (mods), &local_error))
-        return g_steal_pointer (&id);
-      /* Someone registered this ID meanwhile: take the next. */
-      if (g_error_matches (local_error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT)
-          && strstr (local_error->message, ldap_err2string (LDAP_ALREADY_EXISTS)) != NULL)
-        continue;
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      enlace_entry_explain (dir, d->country, error);
-      return NULL;
-    }
-  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-               _("could not find a free ID for %s after %d attempts"), d->country, ID_ATTEMPTS);
-  return NULL;
+  RegistryBuild build = { dir, d, who, designated };
+  return enlace_entry_add_numbered (dir, &enlace_entry_liaison, d->country, registry_build, &build,
+                                    error);
 }
 
 /**
