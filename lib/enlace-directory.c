@@ -382,16 +382,33 @@ gboolean
 enlace_directory_add_start (EnlaceDirectory *dir, const char *dn, LDAPMod **mods, int *msgid,
                             GError **error)
 {
+  return enlace_directory_modify_start (dir, TRUE, dn, mods, NULL, msgid, error);
+}
+
+/**
+ * enlace_directory_modify_start:
+ * @add: %TRUE to add the entry, %FALSE to modify it
+ * @assertion: (nullable): as for enlace_directory_modify()
+ * @msgid: (out): the request's message ID, for enlace_directory_finish()
+ *
+ * Sends a write (inside the open transaction, if any) without waiting for
+ * the answer.
+ */
+gboolean
+enlace_directory_modify_start (EnlaceDirectory *dir, gboolean add, const char *dn, LDAPMod **mods,
+                               const char *assertion, int *msgid, GError **error)
+{
   LDAPControl *controls[3] = { NULL, NULL, NULL };
-  if (!write_controls (dir, NULL, controls, error))
+  if (!write_controls (dir, assertion, controls, error))
     {
       free_controls (controls);
       return FALSE;
     }
-  int rc = ldap_add_ext (dir->ld, dn, mods, controls, NULL, msgid);
+  int rc = add ? ldap_add_ext (dir->ld, dn, mods, controls, NULL, msgid)
+               : ldap_modify_ext (dir->ld, dn, mods, controls, NULL, msgid);
   free_controls (controls);
   if (rc != LDAP_SUCCESS)
-    return enlace_set_ldap_error (error, rc, NULL, _("adding %s"), dn);
+    return enlace_set_ldap_error (error, rc, NULL, add ? _("adding %s") : _("changing %s"), dn);
   return TRUE;
 }
 

@@ -41,6 +41,9 @@ gboolean enlace_directory_modify (EnlaceDirectory *dir, const char *dn, LDAPMod 
                                   const char *assertion, GError **error);
 gboolean enlace_directory_add_start (EnlaceDirectory *dir, const char *dn, LDAPMod **mods,
                                      int *msgid, GError **error);
+gboolean enlace_directory_modify_start (EnlaceDirectory *dir, gboolean add, const char *dn,
+                                        LDAPMod **mods, const char *assertion, int *msgid,
+                                        GError **error);
 gboolean enlace_directory_finish (EnlaceDirectory *dir, int msgid, const char *what,
                                   GError **error);
 gboolean enlace_directory_txn_begin (EnlaceDirectory *dir, GError **error);

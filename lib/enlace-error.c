@@ -97,7 +97,7 @@ enlace_error_exit_code (const GError *error)
   if (error == NULL)
     return 0;
   if (error->domain == ENLACE_ERROR && error->code >= ENLACE_ERROR_NOT_FOUND
-      && error->code <= ENLACE_ERROR_FAILED)
+      && error->code <= ENLACE_ERROR_REJECTED)
     return error->code;
   if (error->domain == G_OPTION_ERROR)
     return ENLACE_ERROR_INVALID;

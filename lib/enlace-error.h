@@ -20,6 +20,7 @@ typedef enum {
   ENLACE_ERROR_PERMISSION = 4,  /* 4: permission denied */
   ENLACE_ERROR_CONFLICT = 5,    /* 5: already exists, or changed meanwhile */
   ENLACE_ERROR_FAILED = 6,      /* 6: any other failure (server or system) */
+  ENLACE_ERROR_REJECTED = 7,    /* 7: a mail server refused a message for good (5xx) */
 } EnlaceErrorCode;
 
 int enlace_error_from_ldap_code (int ldap_rc);

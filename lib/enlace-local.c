@@ -267,6 +267,7 @@ unique_uri (const char *base, const char *attr, const char *filter)
 
 /* The access rules, enforced by slapd itself:
  *   Secretariat (cn=*,ou=secretariat,ou=accounts): write everything;
+ *   campaigns (ou=campaigns): the Secretariat only;
  *   a Cancilleria (cn=*,c=XX,ou=accounts): write XX's liaisons and
  *     institutions, and add entries under c=XX;
  *   any other bound account (staff): read, but not the restricted fields;
@@ -286,6 +287,9 @@ append_acls (GString *ldif, const char *base)
                      "by * none", secretariat),
     g_strdup_printf ("to dn.subtree=\"ou=accounts,%s\" by %s write by self read by * none",
                      lower, secretariat),
+    /* Campaign state, tokens' hashes and replies: the Secretariat's own. */
+    g_strdup_printf ("to dn.subtree=\"ou=campaigns,%s\" by %s write by * none", lower,
+                     secretariat),
     g_strdup_printf ("to dn.regex=\"^enlaceId=[^,]+,c=([a-z]+),%s$\" "
                      "attrs=enlaceMobile,enlaceNotes by %s write by %s write by * none",
                      re, secretariat, cancilleria),
@@ -393,7 +397,8 @@ build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
                          /* Substrings only where lookups use them (address-book
                           * clients): every write pays for each substring key. */
                          "olcDbIndex: cn,sn,givenName,mail eq,sub\n"
-                         "olcDbIndex: displayName,o eq\n\n");
+                         "olcDbIndex: displayName,o eq\n"
+                         "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n\n");
 
   g_string_append (ldif, "dn: olcOverlay={0}accesslog,olcDatabase={2}mdb,cn=config\n"
                          "objectClass: olcOverlayConfig\nobjectClass: olcAccessLogConfig\n"

@@ -5,6 +5,7 @@
 
 #include "enlace-account.h"
 #include "enlace-autocleanups.h"
+#include "enlace-campaign.h"
 #include "enlace-config.h"
 #include "enlace-data.h"
 #include "enlace-directory.h"
@@ -16,6 +17,7 @@
 #include "enlace-ldif.h"
 #include "enlace-liaison.h"
 #include "enlace-local.h"
+#include "enlace-mail.h"
 #include "enlace-registry.h"
 #include "enlace-seed.h"
 #include "enlace-status.h"

@@ -154,3 +154,107 @@ count_dn () { grep -c '^dn:' || true; }
 free_port () {
   /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
+
+# start_smtp_sink DIR [sink options...]: a real SMTP server (aiosmtpd,
+# tests/smtp-sink.py) on a free loopback port, keeping what it accepts in
+# DIR. Sets SMTP_PORT and SMTP_PID, and exports ENLACE_SMTP_URL.
+start_smtp_sink () {
+  local dir=$1 i
+  shift
+  SMTP_PORT=$(free_port)
+  mkdir -p "$dir"
+  /usr/bin/python3 "$top_srcdir/tests/smtp-sink.py" --port "$SMTP_PORT" --out "$dir" "$@" \
+    >"$dir.log" 2>&1 &
+  SMTP_PID=$!
+  _pids="$_pids $SMTP_PID"
+  for i in $(seq 300); do
+    [ -f "$dir/ready" ] && break
+    running "$SMTP_PID" || { sed 's/^/#   sink: /' "$dir.log"; bail_out "the SMTP sink exited"; }
+    sleep 0.1
+  done
+  [ -f "$dir/ready" ] || bail_out "the SMTP sink did not start within 30 s"
+  export ENLACE_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+}
+
+# stop_pid PID: stop one server this test started, and wait for it.
+stop_pid () {
+  kill "$1" 2>/dev/null || true
+  wait "$1" 2>/dev/null || true
+}
+
+# start_dovecot DIR USER PASSWORD: a real IMAP server (Debian's dovecot) on
+# a free loopback port, one account with a Maildir at $DOVECOT_MAILDIR
+# (INBOX) and $DOVECOT_MAILDIR/.Archive. Sets IMAP_PORT and DOVECOT_PID,
+# and exports ENLACE_IMAP_URL (the account, no mailbox).
+start_dovecot () {
+  local dir=$1 user=$2 password=$3 uid gid i box
+  IMAP_PORT=$(free_port)
+  mkdir -p "$dir/run" "$dir/mail"
+  # dovecot will not serve mail as root; as root, the mail belongs to nobody.
+  uid=$(id -u) gid=$(id -g)
+  if [ "$uid" -eq 0 ]; then uid=$(id -u nobody) gid=$(id -g nobody); fi
+  DOVECOT_MAILDIR=$dir/mail/$user
+  for box in "" /.Archive; do
+    mkdir -p "$DOVECOT_MAILDIR$box/new" "$DOVECOT_MAILDIR$box/cur" "$DOVECOT_MAILDIR$box/tmp"
+  done
+  chown -R "$uid:$gid" "$dir/mail"
+  printf '%s:{PLAIN}%s\n' "$user" "$password" >"$dir/passwd"
+  cat >"$dir/dovecot.conf" <<CONF
+protocols = imap
+listen = 127.0.0.1
+base_dir = $dir/run
+state_dir = $dir/run
+log_path = $dir/dovecot.log
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:$dir/mail/%u
+default_login_user = dovenull
+default_internal_user = dovecot
+first_valid_uid = 1
+passdb {
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u $dir/passwd
+}
+userdb {
+  driver = static
+  args = uid=$uid gid=$gid home=$dir/mail/%u
+}
+service imap-login {
+  chroot =
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $IMAP_PORT
+  }
+}
+service anvil {
+  chroot =
+}
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+CONF
+  /usr/sbin/dovecot -c "$dir/dovecot.conf" -F >"$dir.log" 2>&1 &
+  DOVECOT_PID=$!
+  _pids="$_pids $DOVECOT_PID"
+  for i in $(seq 300); do
+    if /usr/bin/python3 -c 'import imaplib, sys; m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]), timeout=2); m.login(sys.argv[2], sys.argv[3]); m.logout()' \
+         "$IMAP_PORT" "$user" "$password" >/dev/null 2>&1; then
+      export ENLACE_IMAP_URL="imap://$user@127.0.0.1:$IMAP_PORT"
+      return 0
+    fi
+    running "$DOVECOT_PID" || { sed 's/^/#   dovecot: /' "$dir.log" "$dir/dovecot.log"; bail_out "dovecot exited"; }
+    sleep 0.1
+  done
+  bail_out "dovecot did not answer on port $IMAP_PORT within 30 s"
+}
+
+# deliver_mail MAILDIR < MESSAGE: put a message in a mailbox as an MTA would.
+deliver_mail () {
+  local md=$1 name
+  name="$(date +%s%N).$$.test"
+  cat >"$md/tmp/$name"
+  chown --reference="$md" "$md/tmp/$name"
+  mv "$md/tmp/$name" "$md/new/$name"
+}

@@ -80,7 +80,7 @@ static void
 test_schema_version (Fixture *f, gconstpointer data)
 {
   g_autoptr(GError) error = NULL;
-  g_assert_cmpint (enlace_directory_schema_version (f->dir, &error), ==, 1);
+  g_assert_cmpint (enlace_directory_schema_version (f->dir, &error), ==, 2);
   g_assert_no_error (error);
 }
 
@@ -127,7 +127,7 @@ test_status_counts (Fixture *f, gconstpointer data)
   g_assert_true (enlace_directory_status_read (f->dir, &status, &error));
   g_assert_no_error (error);
   g_assert_true (status.initialized);
-  g_assert_cmpint (status.schema_version, ==, 1);
+  g_assert_cmpint (status.schema_version, ==, 2);
   g_assert_cmpuint (status.countries, ==, 11);
   g_assert_cmpuint (status.liaisons[ENLACE_STATUS_PENDING], ==, 1);
   g_assert_cmpuint (status.liaisons[ENLACE_STATUS_RETIRED], ==, 1);

@@ -13,7 +13,7 @@ demo_entries=$(grep -c '^dn:' "$top_srcdir/seeds/demo.ldif")
 run_cmd enlace status
 expect_rc 0 "status answers on an empty directory"
 check "status says the directory is empty" has out "empty; run 'enlace init'"
-check "status names the schema version" has out "^schema: +1$"
+check "status names the schema version" has out "^schema: +2$"
 
 run_cmd enlace init --dry-run
 expect_rc 0 "init --dry-run succeeds"

@@ -21,6 +21,8 @@ static const EnlaceCommand commands[] = {
     N_("Add, update, show, find and retire institutions") },
   { "account", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_account,
     N_("Create and list the accounts that bind to the directory") },
+  { "campaign", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_campaign,
+    N_("Run the yearly re-confirmation campaign by email") },
   { "import", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_import,
     N_("Import liaisons from a CSV file, all rows checked first") },
   { "init", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_init,

@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+"""A real SMTP server for the tests (aiosmtpd), on 127.0.0.1.
+
+Every accepted message is written whole to OUT/NNNNNN.eml, and one JSON
+line per message to OUT/log.jsonl (envelope sender and recipients, file).
+Copies for --archive ADDRESS are delivered into the Maildir --maildir, as
+an MTA would, in the same transaction: both or neither.
+
+  --refuse ADDRESS      RCPT TO that address gets 550 (permanent)
+  --tempfail ADDRESS:N  the first N RCPT TO that address get 451
+  --count-only          keep nothing, count (benchmarks)
+
+Writes its PID to OUT/ready once it listens; stops on SIGTERM.
+Debian's python3 has aiosmtpd: run it with /usr/bin/python3.
+"""
+import argparse
+import json
+import os
+import signal
+import threading
+
+from aiosmtpd.controller import Controller
+
+
+class Sink:
+    def __init__(self, args):
+        self.args = args
+        self.n = 0
+        self.refuse = {a.lower() for a in args.refuse}
+        self.tempfail = {}
+        for spec in args.tempfail:
+            addr, _, count = spec.rpartition(":")
+            self.tempfail[addr.lower()] = int(count)
+        self.lock = threading.Lock()
+        self.log = None if args.count_only else open(os.path.join(args.out, "log.jsonl"), "a")
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        a = address.lower()
+        if a in self.refuse:
+            return "550 5.1.1 <%s>: mailbox unavailable" % address
+        if self.tempfail.get(a, 0) > 0:
+            self.tempfail[a] -= 1
+            return "451 4.3.0 try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def deliver_maildir(self, data):
+        md = self.args.maildir
+        name = "%d.%d_%d.sink" % (os.getpid(), self.n, threading.get_ident())
+        tmp = os.path.join(md, "tmp", name)
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        st = os.stat(md)
+        os.chown(tmp, st.st_uid, st.st_gid)
+        os.rename(tmp, os.path.join(md, "new", name))
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.lock:
+            self.n += 1
+            if self.args.count_only:
+                return "250 OK"
+            data = envelope.original_content
+            rcpts = [r for r in envelope.rcpt_tos]
+            archive = [r for r in rcpts if self.args.archive and r.lower() == self.args.archive.lower()]
+            others = [r for r in rcpts if r not in archive]
+            if archive and self.args.maildir:
+                self.deliver_maildir(data)
+            name = "%06d.eml" % self.n
+            if others:
+                with open(os.path.join(self.args.out, name), "wb") as f:
+                    f.write(data)
+                self.log.write(json.dumps({"file": name, "from": envelope.mail_from,
+                                           "rcpt": others}) + "\n")
+                self.log.flush()
+        return "250 OK"
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--port", type=int, required=True)
+    p.add_argument("--out", required=True)
+    p.add_argument("--refuse", action="append", default=[])
+    p.add_argument("--tempfail", action="append", default=[])
+    p.add_argument("--archive")
+    p.add_argument("--maildir")
+    p.add_argument("--count-only", action="store_true")
+    args = p.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    sink = Sink(args)
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port)
+    controller.start()
+    with open(os.path.join(args.out, "ready.tmp"), "w") as f:
+        f.write(str(os.getpid()))
+    os.rename(os.path.join(args.out, "ready.tmp"), os.path.join(args.out, "ready"))
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *a: stop.set())
+    signal.signal(signal.SIGINT, lambda *a: stop.set())
+    stop.wait()
+    controller.stop()
+    if args.count_only:
+        with open(os.path.join(args.out, "count"), "w") as f:
+            f.write(str(sink.n))
+
+
+if __name__ == "__main__":
+    main()
