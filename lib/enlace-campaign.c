@@ -371,6 +371,12 @@ add_item (EnlaceDirectory *dir, EnlaceCampaign *c, const char *id, const char *c
          && enlace_directory_finish (dir, msgid, dn, error);
 }
 
+static void
+mods_state (EnlaceMods *mods, const char *state)
+{
+  enlace_mods_add (mods, LDAP_MOD_REPLACE, "enlaceCampaignState", state);
+}
+
 /**
  * enlace_campaign_open:
  * @countries: (nullable): the countries to confirm; %NULL or empty for all
@@ -444,42 +450,79 @@ enlace_campaign_open (EnlaceDirectory *dir, const char *year, const char *const 
   struct berval *keyvals[] = { &keyval };
   enlace_mods_add (mods, LDAP_MOD_ADD, "objectClass", "enlaceCampaign");
   enlace_mods_add (mods, LDAP_MOD_ADD, "cn", year);
-  enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceCampaignState", "open");
   enlace_mods_add (mods, LDAP_MOD_ADD, "enlaceOpenedDate", opened);
   enlace_mods_add_bervals (mods, LDAP_MOD_ADD | LDAP_MOD_BVALUES, "enlaceCampaignKey", keyvals, 1);
   if (countries && countries[0])
     enlace_mods_add_strv (mods, LDAP_MOD_ADD, "c", countries);
 
-  /* The campaign and its items appear together or not at all. */
-  guint n = 0;
-  if (!enlace_directory_txn_begin (dir, error))
-    return NULL;
-  gboolean ok = enlace_directory_add (dir, c->dn, enlace_mods_get (mods), error);
-  for (guint k = 0; ok && k < liaisons->len; k++)
+  /* The campaign is "opening" until every item is in: a crash leaves it
+   * so, and running open again completes it (items already there are
+   * kept). No transaction: see batch_commit(). */
+  GError *exists = NULL;
+  mods_state (mods, "opening");
+  if (!enlace_directory_add (dir, c->dn, enlace_mods_get (mods), &exists))
     {
-      EnlaceLiaison *l = liaisons->pdata[k];
-      if (!to_confirm (l->status) || !in_scope (l->country, countries))
-        continue;
-      ok = add_item (dir, c, l->id, l->country, l->mail, l->name,
-                     l->languages ? l->languages[0] : NULL, error);
-      n++;
+      if (!g_error_matches (exists, ENLACE_ERROR, ENLACE_ERROR_CONFLICT))
+        {
+          g_propagate_error (error, exists);
+          return NULL;
+        }
+      g_error_free (exists);
+      g_autoptr(EnlaceCampaign) old = enlace_campaign_get (dir, year, error);
+      if (old == NULL)
+        return NULL;
+      if (g_strcmp0 (old->state, "opening") != 0)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                       _("campaign %s already exists (%s)"), year, old->state);
+          return NULL;
+        }
+      /* Finish what a stopped open began, with its key and scope. */
+      enlace_campaign_free (g_steal_pointer (&c));
+      c = g_steal_pointer (&old);
+      countries = (const char *const *) c->countries;
     }
-  for (guint k = 0; ok && k < institutions->len; k++)
+
+  guint n = 0;
+  gboolean ok = TRUE;
+  for (guint k = 0; ok && k < liaisons->len + institutions->len; k++)
     {
-      EnlaceInstitution *i = institutions->pdata[k];
-      if (!to_confirm (i->status) || i->country == NULL || !in_scope (i->country, countries))
+      const char *id, *country, *mail, *name, *status, *language;
+      if (k < liaisons->len)
+        {
+          EnlaceLiaison *l = liaisons->pdata[k];
+          id = l->id, country = l->country, mail = l->mail, name = l->name, status = l->status;
+          language = l->languages ? l->languages[0] : NULL;
+        }
+      else
+        {
+          EnlaceInstitution *i = institutions->pdata[k - liaisons->len];
+          id = i->id, country = i->country, mail = i->mail, name = i->name, status = i->status;
+          language = i->languages ? i->languages[0] : NULL;
+        }
+      if (!to_confirm (status) || country == NULL || !in_scope (country, countries))
         continue;
-      ok = add_item (dir, c, i->id, i->country, i->mail, i->name,
-                     i->languages ? i->languages[0] : NULL, error);
+      GError *e = NULL;
+      if (!add_item (dir, c, id, country, mail, name, language, &e))
+        {
+          if (g_error_matches (e, ENLACE_ERROR, ENLACE_ERROR_CONFLICT))
+            g_error_free (e);
+          else
+            {
+              g_propagate_error (error, e);
+              ok = FALSE;
+            }
+        }
       n++;
     }
   if (!ok)
-    {
-      enlace_directory_txn_end (dir, FALSE, NULL);
-      return NULL;
-    }
-  if (!enlace_directory_txn_end (dir, TRUE, error))
     return NULL;
+  g_autoptr(EnlaceMods) done = enlace_mods_new ();
+  mods_state (done, "open");
+  if (!enlace_directory_modify (dir, c->dn, enlace_mods_get (done), NULL, error))
+    return NULL;
+  g_free (c->state);
+  c->state = g_strdup ("open");
   *n_items = n;
   return g_steal_pointer (&c);
 }
@@ -743,18 +786,25 @@ item_message (EnlaceMailConfig *mc, EnlaceCampaign *c, Entries *e, EnlaceCampaig
 
 /* ---- writing item state, in batches ------------------------------------- */
 
+/* Writes to campaign items go out pipelined and are awaited together. No
+ * LDAP transaction: each item's change is atomic on its own, and slapd
+ * 2.5.13 crashes when a client dies while its transaction commits (see
+ * enlace-local.c). @txn: only for close, whose writes go to the directory
+ * itself. */
 typedef struct {
   EnlaceDirectory *dir;
   int msgids[BATCH * 2];
   guint n;
+  gboolean txn;
 } Batch;
 
 static gboolean
-batch_begin (Batch *b, EnlaceDirectory *dir, GError **error)
+batch_begin (Batch *b, EnlaceDirectory *dir, gboolean txn, GError **error)
 {
   b->dir = dir;
   b->n = 0;
-  return enlace_directory_txn_begin (dir, error);
+  b->txn = txn;
+  return !txn || enlace_directory_txn_begin (dir, error);
 }
 
 static gboolean
@@ -765,19 +815,44 @@ batch_modify (Batch *b, const char *dn, EnlaceMods *mods, const char *assertion,
                                         &b->msgids[b->n++], error);
 }
 
+/* Wait for every answer; the first error is reported. */
 static gboolean
 batch_commit (Batch *b, GError **error)
 {
   gboolean ok = TRUE;
   for (guint k = 0; k < b->n; k++)
-    if (ok && !enlace_directory_finish (b->dir, b->msgids[k], _("recording campaign state"), error))
-      ok = FALSE;
-  if (!ok)
     {
-      enlace_directory_txn_end (b->dir, FALSE, NULL);
-      return FALSE;
+      GError *e = NULL;
+      if (!enlace_directory_finish (b->dir, b->msgids[k], _("recording campaign state"), &e))
+        {
+          if (ok)
+            g_propagate_error (error, e);
+          else
+            g_error_free (e);
+          ok = FALSE;
+        }
     }
-  return enlace_directory_txn_end (b->dir, TRUE, error);
+  b->n = 0;
+  if (b->txn)
+    {
+      if (!ok)
+        {
+          enlace_directory_txn_end (b->dir, FALSE, NULL);
+          return FALSE;
+        }
+      return enlace_directory_txn_end (b->dir, TRUE, error);
+    }
+  return ok;
+}
+
+static void
+batch_abort (Batch *b)
+{
+  gboolean txn = b->txn;
+  b->txn = FALSE;
+  batch_commit (b, NULL);
+  if (txn)
+    enlace_directory_txn_end (b->dir, FALSE, NULL);
 }
 
 static char *
@@ -828,7 +903,7 @@ recover_pending (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c,
   Batch b;
   for (guint k = 0; k < pending->len; k += BATCH)
     {
-      if (!batch_begin (&b, dir, error))
+      if (!batch_begin (&b, dir, FALSE, error))
         return FALSE;
       for (guint j = k; j < MIN (k + BATCH, pending->len); j++)
         {
@@ -838,7 +913,7 @@ recover_pending (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c,
           if (archive != NULL && parts[1] != NULL
               && !enlace_imap_has_message_id (archive, parts[1], &found, error))
             {
-              enlace_directory_txn_end (dir, FALSE, NULL);
+              batch_abort (&b);
               return FALSE;
             }
           g_autoptr(EnlaceMods) m = enlace_mods_new ();
@@ -854,7 +929,7 @@ recover_pending (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c,
             }
           if (!batch_modify (&b, item->dn, m, NULL, error))
             {
-              enlace_directory_txn_end (dir, FALSE, NULL);
+              batch_abort (&b);
               return FALSE;
             }
         }
@@ -929,7 +1004,7 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
         }
 
       /* 1. Say what is about to go, durably, before it goes. */
-      ok = batch_begin (&b, dir, error);
+      ok = batch_begin (&b, dir, FALSE, error);
       for (guint j = 0; ok && j < n; j++)
         if (out[j].msg != NULL)
           {
@@ -942,7 +1017,7 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
       if (ok)
         ok = batch_commit (&b, error);
       else
-        enlace_directory_txn_end (dir, FALSE, NULL);
+        batch_abort (&b);
 
       /* 2. Send. A server that stays unreachable ends the run. */
       GError *stop = NULL;
@@ -961,7 +1036,7 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
 
       /* 3. Record what happened; what was not tried stays waiting. */
       if (ok)
-        ok = batch_begin (&b, dir, error);
+        ok = batch_begin (&b, dir, FALSE, error);
       for (guint j = 0; ok && j < n; j++)
         {
           g_autoptr(EnlaceMods) m = enlace_mods_new ();
@@ -995,6 +1070,8 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
         }
       if (ok)
         ok = batch_commit (&b, error);
+      else
+        batch_abort (&b);
       for (guint j = 0; j < n; j++)
         outgoing_clear (&out[j]);
       if (stop != NULL)
@@ -1527,7 +1604,7 @@ enlace_campaign_close (EnlaceDirectory *dir, EnlaceCloseReport *report, GError *
   gboolean ok = TRUE;
   while (ok && k < items->len)
     {
-      if (!(ok = batch_begin (&b, dir, error)))
+      if (!(ok = batch_begin (&b, dir, TRUE, error)))
         break;
       for (; ok && b.n < BATCH && k < items->len; k++)
         {
@@ -1569,7 +1646,7 @@ enlace_campaign_close (EnlaceDirectory *dir, EnlaceCloseReport *report, GError *
       if (ok)
         ok = batch_commit (&b, error);
       else
-        enlace_directory_txn_end (dir, FALSE, NULL);
+        batch_abort (&b);
     }
   entries_clear (&e);
   if (!ok)

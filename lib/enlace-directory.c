@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include <ldap_schema.h>
+#include <pthread.h>
+#include <signal.h>
 
 #include "enlace-autocleanups.h"
 #include "enlace-directory.h"
@@ -469,7 +471,19 @@ enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error)
 {
   g_return_val_if_fail (dir->txn != NULL, FALSE);
   int failed_msgid = -1;
+  /* slapd 2.5.13 crashes when a client's connection drops while its
+   * transaction commits; so Ctrl-C (or a TERM) waits until the commit is
+   * answered. Nothing can hold off SIGKILL: the campaign uses no
+   * transactions for that reason. */
+  sigset_t block, saved;
+  sigemptyset (&block);
+  sigaddset (&block, SIGINT);
+  sigaddset (&block, SIGTERM);
+  sigaddset (&block, SIGHUP);
+  sigaddset (&block, SIGQUIT);
+  pthread_sigmask (SIG_BLOCK, &block, &saved);
   int rc = ldap_txn_end_s (dir->ld, commit, dir->txn, NULL, NULL, &failed_msgid);
+  pthread_sigmask (SIG_SETMASK, &saved, NULL);
   ber_bvfree (dir->txn);
   dir->txn = NULL;
   if (rc != LDAP_SUCCESS && commit)

@@ -198,7 +198,10 @@ start_dovecot () {
     mkdir -p "$DOVECOT_MAILDIR$box/new" "$DOVECOT_MAILDIR$box/cur" "$DOVECOT_MAILDIR$box/tmp"
   done
   chown -R "$uid:$gid" "$dir/mail"
+  # dovecot's own processes (users dovecot and nobody) must reach these.
+  chmod o+x "$dir" "$(dirname "$dir")"
   printf '%s:{PLAIN}%s\n' "$user" "$password" >"$dir/passwd"
+  chmod 644 "$dir/passwd"
   cat >"$dir/dovecot.conf" <<CONF
 protocols = imap
 listen = 127.0.0.1
@@ -238,7 +241,8 @@ CONF
   /usr/sbin/dovecot -c "$dir/dovecot.conf" -F >"$dir.log" 2>&1 &
   DOVECOT_PID=$!
   _pids="$_pids $DOVECOT_PID"
-  for i in $(seq 300); do
+  local deadline=$(($(date +%s) + 30))
+  while [ "$(date +%s)" -lt "$deadline" ]; do
     if /usr/bin/python3 -c 'import imaplib, sys; m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]), timeout=2); m.login(sys.argv[2], sys.argv[3]); m.logout()' \
          "$IMAP_PORT" "$user" "$password" >/dev/null 2>&1; then
       export ENLACE_IMAP_URL="imap://$user@127.0.0.1:$IMAP_PORT"

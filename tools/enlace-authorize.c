@@ -14,5 +14,6 @@ ENLACE_BUILTIN_PROTO (authorize)
   if (id == NULL || !enlace_registry_authorize (invocation->directory, id, error))
     return FALSE;
   fprintf (stderr, _("%s is authorised and active\n"), id);
+  enlace_command_notify (invocation, ENLACE_NOTICE_AUTHORIZED, id);
   return TRUE;
 }

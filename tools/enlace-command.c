@@ -309,6 +309,23 @@ enlace_command_format (const char *name, EnlaceFormat *format, GError **error)
  * Writes @text to standard output and flushes it, so a full disk or a
  * closed pipe is an error and not silent loss.
  */
+void
+enlace_command_notify (EnlaceInvocation *invocation, EnlaceNotice notice, const char *id)
+{
+  g_autoptr(GError) error = NULL;
+  if (!enlace_notice_send (invocation->directory, invocation->config, notice, id, &error))
+    {
+      g_autofree char *shown = enlace_format_printable (error->message);
+      fprintf (stderr, _("%s: warning: the change is recorded, but the notice was not sent: %s\n"),
+               invocation->prog, shown);
+    }
+}
+
+/**
+ * enlace_command_write:
+ *
+ * Writes @text to stdout; a closed pipe is an error.
+ */
 gboolean
 enlace_command_write (GString *text, GError **error)
 {

@@ -55,6 +55,7 @@ const char *enlace_command_take_id (int argc, char **argv, EnlaceInvocation *inv
                                     GError **error);
 gboolean enlace_command_format (const char *name, EnlaceFormat *format, GError **error);
 gboolean enlace_command_write (GString *text, GError **error);
+void enlace_command_notify (EnlaceInvocation *invocation, EnlaceNotice notice, const char *id);
 char **enlace_command_list (char **values);
 
 G_END_DECLS

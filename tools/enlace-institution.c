@@ -112,6 +112,8 @@ institution_add (int argc, char **argv, EnlaceInvocation *invocation, GError **e
   if (id == NULL)
     return FALSE;
   printf ("%s\n", id);
+  fflush (stdout);
+  enlace_command_notify (invocation, ENLACE_NOTICE_REGISTERED, id);
   return TRUE;
 }
 
@@ -130,6 +132,7 @@ institution_update (int argc, char **argv, EnlaceInvocation *invocation, GError 
   if (!enlace_institution_update (invocation->directory, id, &spec, error))
     return FALSE;
   fprintf (stderr, _("%s updated\n"), id);
+  enlace_command_notify (invocation, ENLACE_NOTICE_UPDATED, id);
   return TRUE;
 }
 
@@ -194,6 +197,7 @@ institution_retire (int argc, char **argv, EnlaceInvocation *invocation, GError 
                                   error))
     return FALSE;
   fprintf (stderr, _("%s is retired\n"), id);
+  enlace_command_notify (invocation, ENLACE_NOTICE_RETIRED, id);
   return TRUE;
 }
 

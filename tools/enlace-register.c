@@ -68,5 +68,7 @@ ENLACE_BUILTIN_PROTO (register)
   if (id == NULL)
     return FALSE;
   printf ("%s\n", id);
+  fflush (stdout);
+  enlace_command_notify (invocation, ENLACE_NOTICE_REGISTERED, id);
   return TRUE;
 }

@@ -38,5 +38,6 @@ ENLACE_BUILTIN_PROTO (retire)
                                error))
     return FALSE;
   fprintf (stderr, _("%s is retired\n"), id);
+  enlace_command_notify (invocation, ENLACE_NOTICE_RETIRED, id);
   return TRUE;
 }

@@ -59,5 +59,9 @@ ENLACE_BUILTIN_PROTO (update)
   if (!enlace_registry_update (invocation->directory, id, &changes, error))
     return FALSE;
   fprintf (stderr, _("%s updated\n"), id);
+  /* Notes and languages are not what a counterpart needs to hear about. */
+  if (opt_given_name || opt_surname || opt_title || opt_institution || opt_roles || opt_networks
+      || opt_email || opt_phone || opt_mobile)
+    enlace_command_notify (invocation, ENLACE_NOTICE_UPDATED, id);
   return TRUE;
 }
