@@ -30,7 +30,7 @@
 #include "enlace-validate.h"
 #include "enlace-vocabulary.h"
 
-#define BATCH 50
+#define BATCH 100
 #define TOKEN_RE "ENL(?:-[A-Z2-7]{4}){6}"
 #define DONE_FLAG "$EnlaceDone"
 
@@ -589,14 +589,25 @@ gboolean
 enlace_template_render (EnlaceMailConfig *mc, const char *name, const char *language,
                         GHashTable *vars, char **subject, char **body, GError **error)
 {
-  g_autofree char *path = find_template (mc, name, language ? language : "es", error);
-  g_autofree char *contents = NULL;
-  if (path == NULL || !g_file_get_contents (path, &contents, NULL, error))
-    return FALSE;
+  /* A campaign renders thousands of messages from two or three files. */
+  g_autofree char *key = g_strdup_printf ("%s.%s", name, language ? language : "es");
+  if (mc->templates_read == NULL)
+    mc->templates_read = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  const char *contents = g_hash_table_lookup (mc->templates_read, key);
+  g_autofree char *path = NULL;
+  if (contents == NULL)
+    {
+      char *read = NULL;
+      path = find_template (mc, name, language ? language : "es", error);
+      if (path == NULL || !g_file_get_contents (path, &read, NULL, error))
+        return FALSE;
+      g_hash_table_insert (mc->templates_read, g_strdup (key), read);
+      contents = read;
+    }
   if (!g_utf8_validate (contents, -1, NULL) || !g_str_has_prefix (contents, "Subject:"))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   _("template %s: must be UTF-8 and start with a 'Subject:' line"), path);
+                   _("template %s: must be UTF-8 and start with a 'Subject:' line"), key);
       return FALSE;
     }
   char *nl = strchr (contents, '\n');
@@ -955,8 +966,119 @@ outgoing_clear (Outgoing *o)
   g_clear_error (&o->error);
 }
 
-/* Send @items (a batch at a time) as messages of @kind: mark them pending,
- * send, record. Stops at the first error that is not the item's own. */
+/* One batch on its way: its messages and the LDAP writes about them. */
+typedef struct {
+  Outgoing out[BATCH];
+  guint n;
+  Batch marks;   /* "about to send" */
+  Batch results; /* what happened */
+} Flight;
+
+static Flight *
+flight_prepare (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, Entries *e,
+                GPtrArray *items, guint from, const char *kind, gboolean mark, GError **error)
+{
+  Flight *f = g_new0 (Flight, 1);
+  f->n = MIN (BATCH, items->len - from);
+  batch_begin (&f->marks, dir, FALSE, NULL);
+  batch_begin (&f->results, dir, FALSE, NULL);
+  for (guint j = 0; j < f->n; j++)
+    {
+      Outgoing *o = &f->out[j];
+      o->item = items->pdata[from + j];
+      o->msg = item_message (mc, c, e, o->item, kind, &o->error);
+      if (mark && o->msg != NULL)
+        {
+          g_autoptr(EnlaceMods) m = enlace_mods_new ();
+          g_autofree char *pending = g_strdup_printf ("%s %s", kind, enlace_message_get_id (o->msg));
+          enlace_mods_add (m, LDAP_MOD_ADD, "enlaceMailPending", pending);
+          if (!batch_modify (&f->marks, o->item->dn, m, NULL, error))
+            return f;  /* the caller sees the error */
+        }
+    }
+  return f;
+}
+
+static void
+flight_free (Flight *f)
+{
+  if (f == NULL)
+    return;
+  for (guint j = 0; j < f->n; j++)
+    outgoing_clear (&f->out[j]);
+  g_free (f);
+}
+
+/* After a stop: the marked messages that never went out are not pending. */
+static void
+flight_unmark (Flight *f)
+{
+  for (guint j = 0; j < f->n; j++)
+    if (f->out[j].msg != NULL && !f->out[j].sent)
+      {
+        g_autoptr(EnlaceMods) m = enlace_mods_new ();
+        enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceMailPending", NULL);
+        batch_modify (&f->results, f->out[j].item->dn, m, NULL, NULL);
+      }
+  batch_commit (&f->results, NULL);
+}
+
+/* Send @f's messages; record each result (the writes are not awaited).
+ * Returns the error that must stop the run, if any. */
+static GError *
+flight_send (Flight *f, EnlaceMailer *mailer, const char *kind, const char *now, guint *sent,
+             guint *refused)
+{
+  GError *stop = NULL;
+  for (guint j = 0; j < f->n && stop == NULL; j++)
+    {
+      Outgoing *o = &f->out[j];
+      GError *e2 = NULL;
+      g_autoptr(EnlaceMods) m = enlace_mods_new ();
+      if (o->msg == NULL)
+        {
+          if (!g_error_matches (o->error, ENLACE_ERROR, ENLACE_ERROR_REJECTED))
+            {
+              /* Not composed for another reason (a broken template): stop. */
+              stop = g_error_copy (o->error);
+              break;
+            }
+        }
+      else if (enlace_mailer_send (mailer, o->msg, &e2))
+        {
+          o->sent = TRUE;
+          mods_sent (m, o->item, kind, enlace_message_get_id (o->msg), now);
+          (*sent)++;
+          batch_modify (&f->results, o->item->dn, m, NULL, &stop);
+          continue;
+        }
+      else if (g_error_matches (e2, ENLACE_ERROR, ENLACE_ERROR_REJECTED)
+               || g_error_matches (e2, ENLACE_ERROR, ENLACE_ERROR_INVALID))
+        o->error = e2;  /* this entry's own problem: a refusal, bad data */
+      else
+        {
+          stop = e2;
+          break;
+        }
+      /* Refused for good, or nothing to send to: undeliverable. */
+      g_autofree char *why = g_utf8_make_valid (o->error->message, -1);
+      enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceCampaignState", ENLACE_CAMPAIGN_UNDELIVERABLE);
+      enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceDeliveryError", why);
+      if (o->msg != NULL)
+        {
+          enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceMailPending", NULL);
+          o->sent = TRUE;  /* settled: not to be unmarked */
+        }
+      (*refused)++;
+      batch_modify (&f->results, o->item->dn, m, NULL, &stop);
+    }
+  return stop;
+}
+
+/* Send @items as messages of @kind, a batch at a time, pipelined: while a
+ * batch goes out over SMTP, the marks of the next and the results of the
+ * last are being written. A batch's marks are acknowledged before any of
+ * its messages is sent. */
 static gboolean
 send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrArray *items,
             const char *kind, const EnlaceSendOptions *options, guint *sent, guint *refused,
@@ -968,123 +1090,86 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
   guint total = items->len;
   gboolean ok = entries_load (dir, &e, error);
 
-  if (ok && !options->dry_run)
-    ok = (mailer = enlace_mailer_new (mc, error)) != NULL;
-
-  for (guint k = 0; ok && k < total; k += BATCH)
+  if (ok && options->dry_run)
     {
-      guint n = MIN (BATCH, total - k);
-      Outgoing out[BATCH] = { { 0 } };
-      Batch b;
-
-      for (guint j = 0; j < n; j++)
+      for (guint k = 0; k < total; k += BATCH)
         {
-          out[j].item = items->pdata[k + j];
-          out[j].msg = item_message (mc, c, &e, out[j].item, kind, &out[j].error);
-        }
-      if (options->dry_run)
-        {
-          for (guint j = 0; j < n; j++)
+          Flight *f = flight_prepare (dir, mc, c, &e, items, k, kind, FALSE, NULL);
+          for (guint j = 0; j < f->n; j++)
             {
-              if (out[j].msg != NULL)
+              Outgoing *o = &f->out[j];
+              if (o->msg != NULL)
                 {
-                  g_autoptr(GBytes) bytes = enlace_message_render (out[j].msg, NULL);
-                  g_string_append_printf (options->dry_run_output, "%s\t%s\t%s\n",
-                                          out[j].item->id, out[j].item->mail, kind);
+                  g_string_append_printf (options->dry_run_output, "%s\t%s\t%s\n", o->item->id,
+                                          o->item->mail, kind);
                   (*sent)++;
                 }
               else
-                g_string_append_printf (options->dry_run_output, "%s\t-\t%s\n",
-                                        out[j].item->id, out[j].error->message);
-              outgoing_clear (&out[j]);
+                g_string_append_printf (options->dry_run_output, "%s\t-\t%s\n", o->item->id,
+                                        o->error->message);
             }
-          if (options->progress)
-            options->progress (k + n, total, options->progress_data);
-          continue;
+          flight_free (f);
         }
+      entries_clear (&e);
+      return TRUE;
+    }
+  if (ok)
+    ok = (mailer = enlace_mailer_new (mc, error)) != NULL;
 
-      /* 1. Say what is about to go, durably, before it goes. */
-      ok = batch_begin (&b, dir, FALSE, error);
-      for (guint j = 0; ok && j < n; j++)
-        if (out[j].msg != NULL)
-          {
-            g_autoptr(EnlaceMods) m = enlace_mods_new ();
-            g_autofree char *pending = g_strdup_printf ("%s %s", kind,
-                                                        enlace_message_get_id (out[j].msg));
-            enlace_mods_add (m, LDAP_MOD_ADD, "enlaceMailPending", pending);
-            ok = batch_modify (&b, out[j].item->dn, m, NULL, error);
-          }
-      if (ok)
-        ok = batch_commit (&b, error);
-      else
-        batch_abort (&b);
-
-      /* 2. Send. A server that stays unreachable ends the run. */
-      GError *stop = NULL;
-      for (guint j = 0; ok && stop == NULL && j < n; j++)
+  Flight *cur = NULL, *next = NULL, *last = NULL;
+  if (ok && total > 0)
+    cur = flight_prepare (dir, mc, c, &e, items, 0, kind, TRUE, error);
+  ok = ok && (total == 0 || (cur != NULL && !(error && *error)));
+  for (guint k = 0; ok && k < total; k += BATCH)
+    {
+      /* 1. This batch's marks are durable before anything goes out. */
+      if (!batch_commit (&cur->marks, error))
         {
-          if (out[j].msg == NULL)
-            continue;
-          GError *e2 = NULL;
-          if (enlace_mailer_send (mailer, out[j].msg, &e2))
-            out[j].sent = TRUE;
-          else if (g_error_matches (e2, ENLACE_ERROR, ENLACE_ERROR_REJECTED))
-            out[j].error = e2;
-          else
-            stop = e2;
+          flight_unmark (cur);
+          ok = FALSE;
+          break;
         }
-
-      /* 3. Record what happened; what was not tried stays waiting. */
-      if (ok)
-        ok = batch_begin (&b, dir, FALSE, error);
-      for (guint j = 0; ok && j < n; j++)
+      /* 2. Mark the next batch meanwhile. */
+      if (k + BATCH < total)
+        next = flight_prepare (dir, mc, c, &e, items, k + BATCH, kind, TRUE, error);
+      /* 3. Send, recording as we go. */
+      GError *stop = flight_send (cur, mailer, kind, now, sent, refused);
+      /* 4. The batch before last is settled by now: collect its answers. */
+      if (last != NULL)
         {
-          g_autoptr(EnlaceMods) m = enlace_mods_new ();
-          EnlaceCampaignItem *item = out[j].item;
-          if (out[j].sent)
-            {
-              mods_sent (m, item, kind, enlace_message_get_id (out[j].msg), now);
-              (*sent)++;
-            }
-          else if (out[j].error != NULL
-                   && g_error_matches (out[j].error, ENLACE_ERROR, ENLACE_ERROR_REJECTED))
-            {
-              g_autofree char *why = g_utf8_make_valid (out[j].error->message, -1);
-              enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceCampaignState",
-                               ENLACE_CAMPAIGN_UNDELIVERABLE);
-              enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceDeliveryError", why);
-              if (out[j].msg != NULL)
-                enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceMailPending", NULL);
-              (*refused)++;
-            }
-          else if (out[j].msg != NULL)
-            enlace_mods_add (m, LDAP_MOD_REPLACE, "enlaceMailPending", NULL);
-          else
-            {
-              /* Not composed for another reason (a broken template): stop. */
-              if (stop == NULL)
-                stop = g_error_copy (out[j].error);
-              continue;
-            }
-          ok = batch_modify (&b, item->dn, m, NULL, error);
+          ok = batch_commit (&last->results, stop ? NULL : error) && ok;
+          g_clear_pointer (&last, flight_free);
         }
-      if (ok)
-        ok = batch_commit (&b, error);
-      else
-        batch_abort (&b);
-      for (guint j = 0; j < n; j++)
-        outgoing_clear (&out[j]);
-      if (stop != NULL)
+      if (stop != NULL || (error && *error))
         {
-          if (ok)
-            g_propagate_error (error, stop);
-          else
-            g_error_free (stop);
+          if (stop != NULL)
+            {
+              if (error && *error == NULL)
+                g_propagate_error (error, stop);
+              else
+                g_error_free (stop);
+            }
+          flight_unmark (cur);
+          if (next != NULL)
+            {
+              batch_commit (&next->marks, NULL);
+              flight_unmark (next);
+            }
           ok = FALSE;
         }
+      last = cur;
+      cur = g_steal_pointer (&next);
       if (ok && options->progress)
-        options->progress (k + n, total, options->progress_data);
+        options->progress (MIN (k + BATCH, total), total, options->progress_data);
     }
+  if (last != NULL)
+    {
+      if (!batch_commit (&last->results, ok ? error : NULL))
+        ok = FALSE;
+      flight_free (last);
+    }
+  flight_free (cur);
+  flight_free (next);
   entries_clear (&e);
   return ok;
 }

@@ -137,6 +137,7 @@ enlace_mail_config_free (EnlaceMailConfig *mc)
   g_free (mc->archive_mailbox);
   g_free (mc->templates);
   g_strfreev (mc->notify_roles);
+  g_clear_pointer (&mc->templates_read, g_hash_table_unref);
   g_free (mc);
 }
 
@@ -504,7 +505,11 @@ append_rfc5322_date (GString *out)
   static const char *const days[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
   static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  /* g_date_time_new_now_local() checks /etc/localtime on every call. */
+  static GTimeZone *local_tz;
+  if (g_once_init_enter (&local_tz))
+    g_once_init_leave (&local_tz, g_time_zone_new_local ());
+  g_autoptr(GDateTime) now = g_date_time_new_now (local_tz);
   gint64 off = g_date_time_get_utc_offset (now) / G_TIME_SPAN_MINUTE;
   g_string_append_printf (out, "Date: %s, %02d %s %04d %02d:%02d:%02d %c%02d%02d\r\n",
                           days[g_date_time_get_day_of_week (now) - 1],

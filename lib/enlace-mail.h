@@ -32,6 +32,7 @@ struct _EnlaceMailConfig {
   gboolean starttls;     /* require STARTTLS on smtp:// and imap:// */
   int remind_after;      /* days */
   int escalate_after;    /* days */
+  GHashTable *templates_read; /* private: template name → text, read once */
 };
 
 EnlaceMailConfig *enlace_mail_config_new (EnlaceConfig *config, GError **error);

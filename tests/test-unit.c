@@ -478,6 +478,164 @@ test_status_names (void)
   g_assert_cmpint (enlace_status_from_string (NULL), ==, ENLACE_STATUS_OTHER);
 }
 
+/* ---- mail ----------------------------------------------------------------- */
+
+static EnlaceMessage *
+sample_message (void)
+{
+  EnlaceMessage *msg = enlace_message_new ("Secretaría Técnica", "st@st.example");
+  enlace_message_add_to (msg, "José Ángel Quiñónez", "jose@mp.gt.example");
+  enlace_message_add_to (msg, "Plain \"Quoted\" Name", "plain@example.org");
+  enlace_message_set_subject (msg, "Confirmación anual del directorio de enlaces, con un asunto "
+                                   "largo que se pliega [ENL-AAAA-BBBB-CCCC-DDDD-EEEE-FFFF]");
+  enlace_message_set_text (msg, "Línea con acentos: ñandú.\nReferencia: ENL-AAAA\n"
+                                "= un igual y una línea muy larga que pasa de setenta y seis "
+                                "caracteres para que haya un salto suave\n");
+  return msg;
+}
+
+static void
+test_message_render (void)
+{
+  g_autoptr(EnlaceMessage) msg = sample_message ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) bytes = enlace_message_render (msg, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autofree char *text = g_strndup (data, len);
+  g_auto(GStrv) lines = g_strsplit (text, "\r\n", -1);
+  /* Every line is ASCII and at most 78 characters; the body ends the headers. */
+  for (char **l = lines; *l; l++)
+    {
+      g_assert_cmpuint (strlen (*l), <=, 78);
+      for (const char *c = *l; *c; c++)
+        g_assert_cmpuint ((guchar) *c, <, 0x80);
+    }
+  g_assert_nonnull (strstr (text, "\r\nMIME-Version: 1.0\r\n"));
+  g_assert_nonnull (strstr (text, "\"Plain \\\"Quoted\\\" Name\" <plain@example.org>"));
+  /* The token stays readable in the raw subject. */
+  g_assert_nonnull (strstr (text, "[ENL-AAAA-BBBB-CCCC-DDDD-EEEE-FFFF]"));
+
+  /* Read back with enlace's own reader. */
+  g_autoptr(EnlaceMailReply) r = enlace_mail_reply_parse (data, len);
+  g_assert_cmpstr (r->subject, ==, "Confirmación anual del directorio de enlaces, con un asunto "
+                                   "largo que se pliega [ENL-AAAA-BBBB-CCCC-DDDD-EEEE-FFFF]");
+  g_assert_cmpstr (r->from, ==, "st@st.example");
+  g_assert_cmpstr (r->text, ==, "Línea con acentos: ñandú.\r\nReferencia: ENL-AAAA\r\n"
+                                "= un igual y una línea muy larga que pasa de setenta y seis "
+                                "caracteres para que haya un salto suave\r\n");
+}
+
+static void
+test_message_refuses_injection (void)
+{
+  static const struct {
+    const char *name, *address, *subject, *header;
+    const char *field;
+  } cases[] = {
+    { "Eve\r\nBcc: spy@x.example", "eve@x.example", "s", NULL, "To" },
+    { "Eve\nBcc: spy@x.example", "eve@x.example", "s", NULL, "To" },
+    { "Eve", "eve@x.example", "hola\r\nBcc: spy@x.example", NULL, "Subject" },
+    { "Eve", "eve@x.example>\r\nBcc: <spy@x.example", "s", NULL, "To" },
+    { "Eve", "eve@x.example", "s", "x\rBcc: spy@x.example", "X-Enlace-Id" },
+    { "Eve", "no-at-sign", "s", NULL, "To" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(EnlaceMessage) msg = enlace_message_new ("ST", "st@st.example");
+      g_autoptr(GError) error = NULL;
+      enlace_message_add_to (msg, cases[i].name, cases[i].address);
+      enlace_message_set_subject (msg, cases[i].subject);
+      enlace_message_set_text (msg, "x");
+      if (cases[i].header)
+        enlace_message_add_header (msg, "X-Enlace-Id", cases[i].header);
+      g_autoptr(GBytes) bytes = enlace_message_render (msg, &error);
+      g_assert_null (bytes);
+      g_assert_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID);
+      g_assert_true (g_str_has_prefix (error->message, cases[i].field));
+    }
+}
+
+static void
+test_mail_decode_header (void)
+{
+  static const struct {
+    const char *in, *out;
+  } cases[] = {
+    { "=?UTF-8?Q?Jos=C3=A9?= =?UTF-8?B?w4FuZ2Vs?=", "JoséÁngel" },
+    { "Re: =?ISO-8859-1?Q?Confirmaci=F3n_anual?= [ENL-X]", "Re: Confirmación anual [ENL-X]" },
+    { "=?utf-8?b?w7FhbmTDug==?=", "ñandú" },
+    { "plain text", "plain text" },
+    { "=?UTF-8?Q?broken", "=?UTF-8?Q?broken" },
+  };
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *out = enlace_mail_decode_header (cases[i].in);
+      g_assert_cmpstr (out, ==, cases[i].out);
+    }
+}
+
+static void
+test_mail_reply_new_text (void)
+{
+  g_autofree char *none = enlace_mail_reply_new_text (
+      "\nOn Mon, 2 Feb 2026, ST wrote:\n> Referencia: ENL-X\n>\n> datos\n");
+  g_assert_null (none);
+  g_autofree char *quoted_only = enlace_mail_reply_new_text ("> a\n  > b\n\n");
+  g_assert_null (quoted_only);
+  g_autofree char *text = enlace_mail_reply_new_text (
+      "Cambió mi teléfono.\n\nEl lun, 2 feb 2026, ST escribió:\n> datos\n");
+  g_assert_cmpstr (text, ==, "Cambió mi teléfono.");
+  g_autofree char *outlook = enlace_mail_reply_new_text (
+      "\n-----Original Message-----\nFrom: ST\nReferencia: ENL-X\n");
+  g_assert_null (outlook);
+  g_autofree char *signature = enlace_mail_reply_new_text ("-- \nAna\n");
+  g_assert_null (signature);
+}
+
+static void
+test_mail_reply_parse_multipart (void)
+{
+  const char *msg =
+      "From: \"Ana\" <ana@x.example>\r\n"
+      "Subject: =?UTF-8?B?UmU6IENvbmZpcm1hY2nDs24=?= [ENL-ABCD]\r\n"
+      "Content-Type: multipart/alternative; boundary=\"b1\"\r\n\r\n"
+      "--b1\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>no</p>\r\n"
+      "--b1\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\nTel=E9fono nuevo=\r\n.\r\n"
+      "--b1--\r\n";
+  g_autoptr(EnlaceMailReply) r = enlace_mail_reply_parse (msg, strlen (msg));
+  g_assert_cmpstr (r->subject, ==, "Re: Confirmación [ENL-ABCD]");
+  g_assert_cmpstr (r->from, ==, "ana@x.example");
+  g_assert_cmpstr (r->text, ==, "Teléfono nuevo.\r\n");
+  /* Hostile input never crashes and always yields valid UTF-8. */
+  const char *bad = "Subject: \xff\xfe =?UTF-8?B?////?=\r\nContent-Type: multipart/mixed\r\n\r\n--";
+  g_autoptr(EnlaceMailReply) b = enlace_mail_reply_parse (bad, strlen (bad));
+  g_assert_true (g_utf8_validate (b->subject, -1, NULL));
+  g_assert_true (g_utf8_validate (b->text, -1, NULL));
+}
+
+static void
+test_campaign_token (void)
+{
+  g_autofree char *t = enlace_campaign_token_normalize ("enlabcd efgh-ijkl mnop qrst uvwx");
+  g_assert_cmpstr (t, ==, "ENL-ABCD-EFGH-IJKL-MNOP-QRST-UVWX");
+  g_assert_null (enlace_campaign_token_normalize ("ENL-ABCD-EFGH-IJKL-MNOP-QRST-UVW1"));
+  g_assert_null (enlace_campaign_token_normalize ("GT-L-0001"));
+  g_assert_null (enlace_campaign_token_normalize ("ENL-ABCD-EFGH-IJKL-MNOP-QRST-UVWX)(cn=*"));
+  EnlaceCampaign c = { .year = (char *) "2026" };
+  c.key = g_bytes_new_static ("0123456789abcdef0123456789abcdef", 32);
+  g_autofree char *a = enlace_campaign_token (&c, "GT-L-0001");
+  g_autofree char *b = enlace_campaign_token (&c, "GT-L-0002");
+  g_autofree char *again = enlace_campaign_token_normalize (a);
+  g_assert_cmpstr (a, ==, again);
+  g_assert_cmpstr (a, !=, b);
+  g_autofree char *h = enlace_campaign_token_hash (a);
+  g_assert_cmpuint (strlen (h), ==, 64);
+  g_bytes_unref (c.key);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -526,5 +684,11 @@ main (int argc, char **argv)
   g_test_add_func ("/validate/ids-terms-languages-dates", test_ids_terms_languages_dates);
   g_test_add_func ("/dn/child-escapes", test_dn_child_escapes);
   g_test_add_func ("/format/json-string", test_json_string);
+  g_test_add_func ("/mail/render", test_message_render);
+  g_test_add_func ("/mail/refuses-injection", test_message_refuses_injection);
+  g_test_add_func ("/mail/decode-header", test_mail_decode_header);
+  g_test_add_func ("/mail/reply-new-text", test_mail_reply_new_text);
+  g_test_add_func ("/mail/reply-parse-multipart", test_mail_reply_parse_multipart);
+  g_test_add_func ("/campaign/token", test_campaign_token);
   return g_test_run ();
 }
