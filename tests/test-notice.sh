@@ -57,6 +57,19 @@ run_cmd enlace institution add --country HN --name "Albergue Nueva Esperanza" --
 check "institutions are notified too" has <(mails; cat "$TEST_DIR/mails") "alta HN-I-"
 check "every notice is clean" test "$(grep -vc '	ok$' "$TEST_DIR/mails")" -eq 0
 
+# Templates are data: a directory of overrides wins, file by file.
+mkdir -p "$TEST_DIR/tpl"
+printf 'Subject: Aviso propio: {{change}} {{id}}\n\nTexto propio para {{country}}.\n{{data}}\n' \
+  >"$TEST_DIR/tpl/notice.es.txt"
+ENLACE_TEMPLATES=$TEST_DIR/tpl run_cmd enlace update "$coord" --phone "2200-0001"
+expect_rc 0 "an update with overriding templates"
+check "... the notice uses the override" has <(mails; cat "$TEST_DIR/mails") "Aviso propio: cambio de datos $coord"
+body_of_last >body.txt
+check "... its body too" has body.txt "^Texto propio para GT\.$"
+printf 'Subject: roto {{nonexistent}}\n\nx\n' >"$TEST_DIR/tpl/notice.es.txt"
+ENLACE_TEMPLATES=$TEST_DIR/tpl run_cmd enlace update "$coord" --phone "2200-0002"
+check "a broken template is named in the warning" has err "unknown placeholder \{\{nonexistent\}\}"
+
 printf 'notify=false\n' >>"$XDG_CONFIG_HOME/enlace/enlace.conf"
 n=$(sent)
 run_cmd enlace update "$coord" --title "Coordinadora General"

@@ -528,6 +528,24 @@ test_message_render (void)
 }
 
 static void
+test_message_html_alternative (void)
+{
+  g_autoptr(EnlaceMessage) msg = sample_message ();
+  g_autoptr(GError) error = NULL;
+  enlace_message_set_html (msg, "<p>Línea con acentos</p>\n");
+  g_autoptr(GBytes) bytes = enlace_message_render (msg, &error);
+  g_assert_no_error (error);
+  gsize len;
+  const char *data = g_bytes_get_data (bytes, &len);
+  g_autofree char *text = g_strndup (data, len);
+  g_assert_nonnull (strstr (text, "Content-Type: multipart/alternative; boundary="));
+  g_assert_nonnull (strstr (text, "Content-Type: text/html; charset=UTF-8"));
+  /* A reader takes the plain part, whatever comes first. */
+  g_autoptr(EnlaceMailReply) r = enlace_mail_reply_parse (data, len);
+  g_assert_true (g_str_has_prefix (r->text, "Línea con acentos: ñandú."));
+}
+
+static void
 test_message_refuses_injection (void)
 {
   static const struct {
@@ -685,6 +703,7 @@ main (int argc, char **argv)
   g_test_add_func ("/dn/child-escapes", test_dn_child_escapes);
   g_test_add_func ("/format/json-string", test_json_string);
   g_test_add_func ("/mail/render", test_message_render);
+  g_test_add_func ("/mail/html-alternative", test_message_html_alternative);
   g_test_add_func ("/mail/refuses-injection", test_message_refuses_injection);
   g_test_add_func ("/mail/decode-header", test_mail_decode_header);
   g_test_add_func ("/mail/reply-new-text", test_mail_reply_new_text);

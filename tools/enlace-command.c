@@ -23,7 +23,8 @@ static const char exit_codes_help[] =
        "  3  directory unreachable\n"
        "  4  permission denied\n"
        "  5  conflict (already exists, or changed meanwhile)\n"
-       "  6  any other failure (server or system)\n");
+       "  6  any other failure (server or system)\n"
+       "  7  a mail server refused a message for good (5xx)\n");
 
 /* Global options; update docs/enlace.1 and the completion when they change. */
 static char *opt_uri;
