@@ -115,7 +115,11 @@ enlace_mail_config_new (EnlaceConfig *config, GError **error)
                        _("mail password file: %s"), local_error->message);
           return NULL;
         }
-      g_strchomp (mc->password);
+      /* One trailing line end is not part of the password, as for LDAP. */
+      if (len > 0 && mc->password[len - 1] == '\n')
+        mc->password[--len] = '\0';
+      if (len > 0 && mc->password[len - 1] == '\r')
+        mc->password[--len] = '\0';
     }
   return g_steal_pointer (&mc);
 }

@@ -41,7 +41,7 @@ qp_decode (const char *s, gsize len, gboolean header)
   for (gsize i = 0; i < len; i++)
     {
       guint8 c = s[i];
-      if (c == '=' && i + 2 < len + 0 && hexval (s[i + 1]) >= 0 && hexval (s[i + 2]) >= 0)
+      if (c == '=' && i + 2 < len && hexval (s[i + 1]) >= 0 && hexval (s[i + 2]) >= 0)
         {
           c = hexval (s[i + 1]) * 16 + hexval (s[i + 2]);
           i += 2;
