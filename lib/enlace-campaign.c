@@ -1558,6 +1558,8 @@ escalate (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c,
           ok = FALSE;
           break;
         }
+      /* Sent, then recorded: a crash in between means the Cancillería may
+       * get this one message twice, the lesser harm for one mail a country. */
       if (!enlace_mailer_send (mailer, msg, error))
         {
           ok = FALSE;

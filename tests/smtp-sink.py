@@ -9,6 +9,7 @@ an MTA would, in the same transaction: both or neither.
   --refuse ADDRESS      RCPT TO that address gets 550 (permanent)
   --tempfail ADDRESS:N  the first N RCPT TO that address get 451
   --count-only          keep nothing, count (benchmarks)
+  --auth USER:PASSWORD  require SMTP AUTH (PLAIN or LOGIN) with these
 
 Writes its PID to OUT/ready once it listens; stops on SIGTERM.
 Debian's python3 has aiosmtpd: run it with /usr/bin/python3.
@@ -20,6 +21,7 @@ import signal
 import threading
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 
 
 class Sink:
@@ -86,10 +88,20 @@ def main():
     p.add_argument("--archive")
     p.add_argument("--maildir")
     p.add_argument("--count-only", action="store_true")
+    p.add_argument("--auth")
     args = p.parse_args()
     os.makedirs(args.out, exist_ok=True)
     sink = Sink(args)
-    controller = Controller(sink, hostname="127.0.0.1", port=args.port)
+    kwargs = {}
+    if args.auth:
+        user, _, password = args.auth.partition(":")
+
+        def authenticator(server, session, envelope, mechanism, auth_data):
+            ok = auth_data.login == user.encode() and auth_data.password == password.encode()
+            return AuthResult(success=ok, handled=False)
+        # Loopback only, so plain AUTH without TLS is acceptable here.
+        kwargs = dict(auth_required=True, auth_require_tls=False, authenticator=authenticator)
+    controller = Controller(sink, hostname="127.0.0.1", port=args.port, **kwargs)
     controller.start()
     with open(os.path.join(args.out, "ready.tmp"), "w") as f:
         f.write(str(os.getpid()))

@@ -7,6 +7,7 @@
 start_slapd
 enlace init --demo >/dev/null || bail_out "enlace init --demo failed"
 start_smtp_sink "$TEST_DIR/sink"
+SMTP_PORT_FIRST=$SMTP_PORT
 export XDG_CONFIG_HOME=$TEST_DIR/config
 mkdir -p "$XDG_CONFIG_HOME/enlace"
 printf '[mail]\nfrom-name=Secretaría Técnica\nsecretariat=registro@st.example\nretry-delay-ms=10\n' \
@@ -77,6 +78,22 @@ expect_rc 0 "with notify=false"
 check "... nothing is sent" test "$(sent)" -eq "$n"
 sed -i '/^notify=false$/d' "$XDG_CONFIG_HOME/enlace/enlace.conf"
 
+# A server that wants a login: the user in the URL, the password from the file.
+start_smtp_sink "$TEST_DIR/sink-auth" --auth "st:clave secreta"
+auth_url=$ENLACE_SMTP_URL
+printf 'clave secreta\n' >"$TEST_DIR/mail-password"
+ENLACE_SMTP_URL=${auth_url/smtp:\/\//smtp://st@} ENLACE_MAIL_PASSWORD_FILE=$TEST_DIR/mail-password \
+  run_cmd enlace update "$coord" --title "Coordinadora Adjunta"
+expect_rc 0 "with SMTP AUTH and the right password"
+check "... the notice is accepted" test "$(wc -l <"$TEST_DIR/sink-auth/log.jsonl")" -eq 1
+printf 'otra\n' >"$TEST_DIR/wrong-password"
+ENLACE_SMTP_URL=${auth_url/smtp:\/\//smtp://st@} ENLACE_MAIL_PASSWORD_FILE=$TEST_DIR/wrong-password \
+  run_cmd enlace update "$coord" --title "Coordinadora"
+check "with a wrong password the warning says the login was refused" has err "refused the login"
+ENLACE_SMTP_URL=${auth_url/smtp:\/\//smtp://st@} run_cmd env -u ENLACE_MAIL_PASSWORD_FILE enlace update "$coord" --title "Coordinadora"
+check "without a password the server's refusal is reported" has err "not sent"
+export ENLACE_SMTP_URL=smtp://127.0.0.1:$SMTP_PORT_FIRST
+
 ENLACE_SMTP_URL=smtp://127.0.0.1:$(free_port) run_cmd enlace update "$coord" --title "Coordinadora"
 expect_rc 0 "with the mail server down, the change is still made"
 check "... and a warning says the notice was not sent" has err "warning: the change is recorded, but the notice was not sent"
@@ -102,6 +119,12 @@ expect_rc 0 "a registration in SV succeeds"
 check "... the notice is refused, naming the header" has err "not sent: To: a line break is not allowed"
 export ENLACE_NOW=2026-02-02
 enlace campaign open 2026 --country SV >/dev/null
+ENLACE_MAIL_PASSWORD_FILE=$TEST_DIR/wrong-password ENLACE_SMTP_URL=${auth_url/smtp:\/\//smtp://st@} \
+  run_cmd enlace campaign send
+expect_rc 4 "campaign send whose login the server refuses: exit 4"
+check "... says so" has err "refused the login"
+check "... and records nobody as undeliverable for it" \
+  test "$(ldap_root -b cn=2026,ou=campaigns,o=enlace "(enlaceCampaignState=undeliverable)" 1.1 | count_dn)" -eq 0
 run_cmd enlace campaign send
 expect_rc 0 "a campaign with that entry in it runs"
 check "... and marks it undeliverable, for the same reason" \
