@@ -383,8 +383,8 @@ mods_state (EnlaceMods *mods, const char *state)
  * @n_items: (out): how many entries the campaign will ask
  *
  * Fixes the set of active (and last year's unverified) liaisons and
- * institutions to confirm, in one transaction. Only one campaign can be
- * open at a time.
+ * institutions to confirm. Only one campaign can be open at a time; one
+ * whose opening was interrupted is completed by calling this again.
  */
 EnlaceCampaign *
 enlace_campaign_open (EnlaceDirectory *dir, const char *year, const char *const *countries,
@@ -401,9 +401,18 @@ enlace_campaign_open (EnlaceDirectory *dir, const char *year, const char *const 
   g_autoptr(EnlaceVocabulary) vocab = enlace_vocabulary_load (dir, error);
   if (vocab == NULL)
     return NULL;
+  g_autoptr(GPtrArray) codes = g_ptr_array_new_with_free_func (g_free);
   for (const char *const *cc = countries; cc && *cc; cc++)
-    if (!enlace_vocabulary_check (vocab, ENLACE_VOCAB_COUNTRY, "--country", *cc, error))
-      return NULL;
+    {
+      char *code = enlace_validate_country_code ("--country", *cc, error);
+      if (code == NULL)
+        return NULL;
+      g_ptr_array_add (codes, code);
+      if (!enlace_vocabulary_check (vocab, ENLACE_VOCAB_COUNTRY, "--country", code, error))
+        return NULL;
+    }
+  g_ptr_array_add (codes, NULL);
+  countries = (const char *const *) codes->pdata;
 
   g_autoptr(EnlaceCampaign) open = enlace_campaign_get (dir, NULL, &local_error);
   if (open != NULL)

@@ -118,7 +118,7 @@ run_cmd enlace register --country SV --given-name "Ana" --surname "Ruiz" --title
 expect_rc 0 "a registration in SV succeeds"
 check "... the notice is refused, naming the header" has err "not sent: To: a line break is not allowed"
 export ENLACE_NOW=2026-02-02
-enlace campaign open 2026 --country SV >/dev/null
+enlace campaign open 2026 --country sv >/dev/null  # any case
 ENLACE_MAIL_PASSWORD_FILE=$TEST_DIR/wrong-password ENLACE_SMTP_URL=${auth_url/smtp:\/\//smtp://st@} \
   run_cmd enlace campaign send
 expect_rc 4 "campaign send whose login the server refuses: exit 4"
