@@ -475,6 +475,13 @@ enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error)
    * transaction commits; so Ctrl-C (or a TERM) waits until the commit is
    * answered. Nothing can hold off SIGKILL: the campaign uses no
    * transactions for that reason. */
+  /* slapd 2.5.13 also races with itself: the thread that queued an add or
+   * modify into the transaction is still finishing it after the answer is
+   * sent, and a commit that arrives at once can free what that thread is
+   * about to touch (segfault in do_add, seen under load in make check).
+   * Twenty milliseconds per batch of up to a thousand writes is cheap. */
+  if (commit)
+    g_usleep (20000);
   sigset_t block, saved;
   sigemptyset (&block);
   sigaddset (&block, SIGINT);
