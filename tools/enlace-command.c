@@ -115,8 +115,51 @@ enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entrie
                      ENLACE_CONFIG_SOURCE_FLAG);
   if (!enlace_config_resolve (invocation->config, opt_config, error))
     return FALSE;
+  if (flags & ENLACE_COMMAND_LAZY_DIRECTORY)
+    return TRUE;
   invocation->directory = enlace_directory_open (invocation->config, error);
   return invocation->directory != NULL;
+}
+
+/**
+ * enlace_command_directory:
+ *
+ * Returns: (transfer none): the directory connection of a command flagged
+ * %ENLACE_COMMAND_LAZY_DIRECTORY, opened on the first call.
+ */
+EnlaceDirectory *
+enlace_command_directory (EnlaceInvocation *invocation, GError **error)
+{
+  if (invocation->directory == NULL)
+    invocation->directory = enlace_directory_open (invocation->config, error);
+  return invocation->directory;
+}
+
+/**
+ * enlace_command_exec_helper:
+ *
+ * Replaces this process with the enlace-xml helper running the same
+ * command with the same arguments (@argv[0] is "enlace COMMAND"). It lives
+ * in $(pkglibexecdir); ENLACE_LIBEXECDIR points elsewhere, for the tests.
+ * Returns only on failure.
+ */
+gboolean
+enlace_command_exec_helper (EnlaceInvocation *invocation, int argc, char **argv, GError **error)
+{
+  const char *dir = g_getenv ("ENLACE_LIBEXECDIR");
+  g_autofree char *path
+      = g_build_filename (dir != NULL && *dir != '\0' ? dir : ENLACE_LIBEXECDIR, "enlace-xml", NULL);
+  g_autofree char **args = g_new0 (char *, argc + 2);
+  args[0] = path;
+  args[1] = (char *) invocation->command->name;
+  for (int i = 1; i < argc; i++)
+    args[i + 1] = argv[i];
+  fflush (stdout);
+  execv (path, args);
+  int errsv = errno;
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
+               _("cannot run %s: %s (is enlace installed completely?)"), path, g_strerror (errsv));
+  return FALSE;
 }
 
 static void

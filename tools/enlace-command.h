@@ -15,6 +15,7 @@ typedef enum {
   ENLACE_COMMAND_LOCAL = 1 << 1,        /* takes --dir: acts on a local instance */
   ENLACE_COMMAND_HIDDEN = 1 << 2,       /* left out of --help */
   ENLACE_COMMAND_ARGUMENTS = 1 << 3,    /* takes positional arguments */
+  ENLACE_COMMAND_LAZY_DIRECTORY = 1 << 4, /* connects only if enlace_command_directory() asks */
 } EnlaceCommandFlags;
 
 typedef struct _EnlaceCommand EnlaceCommand;
@@ -55,6 +56,9 @@ const char *enlace_command_take_id (int argc, char **argv, EnlaceInvocation *inv
                                     GError **error);
 gboolean enlace_command_format (const char *name, EnlaceFormat *format, GError **error);
 gboolean enlace_command_write (GString *text, GError **error);
+EnlaceDirectory *enlace_command_directory (EnlaceInvocation *invocation, GError **error);
+gboolean enlace_command_exec_helper (EnlaceInvocation *invocation, int argc, char **argv,
+                                     GError **error);
 void enlace_command_notify (EnlaceInvocation *invocation, EnlaceNotice notice, const char *id);
 char **enlace_command_list (char **values);
 

@@ -12,6 +12,7 @@ static int opt_batch = ENLACE_IMPORT_DEFAULT_BATCH;
 
 static GOptionEntry options[] = {
   { "dry-run", 'n', 0, G_OPTION_ARG_NONE, &opt_dry_run, N_("check every row, write nothing"), NULL },
+  /* A FILE.xml snapshot goes to 'enlace-xml import', which takes --dry-run only. */
   { "batch", 0, 0, G_OPTION_ARG_INT, &opt_batch,
     N_("rows per LDAP transaction (default 1000)"), "N" },
   { NULL }
@@ -34,9 +35,22 @@ progress (guint done, guint total, gpointer user_data)
     fputc ('\n', stderr);
 }
 
+/* A snapshot is imported by the enlace-xml helper. */
+static gboolean
+is_snapshot (int argc, char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && g_str_has_suffix (argv[i], ".xml"))
+      return TRUE;
+  return FALSE;
+}
+
 ENLACE_BUILTIN_PROTO (import)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE.csv"));
+  if (is_snapshot (argc, argv))
+    return enlace_command_exec_helper (invocation, argc, argv, error);
+
+  g_autoptr(GOptionContext) context = g_option_context_new (_("FILE.csv | FILE.xml"));
   if (!enlace_option_context_parse (context, options, &argc, &argv, invocation, error))
     return FALSE;
   if (argc != 2)

@@ -3,6 +3,15 @@
 
 #include "enlace-builtins.h"
 
+/* Commands that need libxml2 run in the enlace-xml helper. */
+static gboolean
+external (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  return enlace_command_exec_helper (invocation, argc, argv, error);
+}
+
+#define EXTERNAL (ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY)
+
 static const EnlaceCommand commands[] = {
   { "register", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_register,
     N_("Register a liaison of your country; prints the new ID") },
@@ -24,7 +33,13 @@ static const EnlaceCommand commands[] = {
   { "campaign", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_campaign,
     N_("Run the yearly re-confirmation campaign by email") },
   { "import", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_import,
-    N_("Import liaisons from a CSV file, all rows checked first") },
+    N_("Import liaisons from a CSV file, or a whole XML snapshot") },
+  { "export", EXTERNAL, external,
+    N_("Write the directory as an XML snapshot (schema/enlace-snapshot.xsd)") },
+  { "diff", EXTERNAL, external, N_("Say what changed between two snapshots") },
+  { "publish", EXTERNAL, external,
+    N_("Make the printable directory, also a self-contained web page") },
+  { "report", EXTERNAL, external, N_("Reports: coverage by country, role and competence") },
   { "init", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_init,
     N_("Load the base tree and the vocabularies into the directory") },
   { "status", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_status,

@@ -1,0 +1,316 @@
+/* enlace-snapshot.c — what a snapshot holds: one table per kind of entry
+ * mapping XML names to LDAP attributes. Export, import and diff all read
+ * these tables, so a field added here travels everywhere at once; the XSD
+ * (schema/enlace-snapshot.xsd) lists the same fields in the same order. */
+#include "config.h"
+
+#include <string.h>
+
+#include "enlace-directory.h"
+#include "enlace-snapshot.h"
+#include "enlace-validate.h"
+
+#define N(a) G_N_ELEMENTS (a)
+
+static const EnlaceField term_fields[] = {
+  { "id", "enlaceTermId", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "label", "enlaceLabel", ENLACE_FIELD_LABEL, ENLACE_FIELD_MULTI },
+  { "description", "description", ENLACE_FIELD_TEXT, 0 },
+};
+
+static const EnlaceField role_fields[] = {
+  { "id", "enlaceTermId", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "needs-authorization", "enlaceNeedsAuthorization", ENLACE_FIELD_BOOL,
+    ENLACE_FIELD_XML_ATTR },
+  { "label", "enlaceLabel", ENLACE_FIELD_LABEL, ENLACE_FIELD_MULTI },
+  { "description", "description", ENLACE_FIELD_TEXT, 0 },
+};
+
+static const EnlaceField country_fields[] = {
+  { "code", "c", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "label", "enlaceLabel", ENLACE_FIELD_LABEL, ENLACE_FIELD_MULTI },
+  { "calling-code", "enlaceCallingCode", ENLACE_FIELD_TEXT, 0 },
+  { "body", "enlaceBody", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "mail", "mail", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+};
+
+static const EnlaceField network_fields[] = {
+  { "id", "enlaceTermId", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "label", "enlaceLabel", ENLACE_FIELD_LABEL, ENLACE_FIELD_MULTI },
+  { "description", "description", ENLACE_FIELD_TEXT, 0 },
+  { "body", "enlaceBody", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "member", "member", ENLACE_FIELD_REF, ENLACE_FIELD_MULTI },
+};
+
+static const EnlaceField institution_fields[] = {
+  { "id", "enlaceId", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "country", "c", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR },
+  { "status", "enlaceStatus", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR },
+  { "name", "o", ENLACE_FIELD_TEXT, 0 },
+  { "display-name", "displayName", ENLACE_FIELD_TEXT, 0 },
+  { "label", "enlaceLabel", ENLACE_FIELD_LABEL, ENLACE_FIELD_MULTI },
+  { "type", "enlaceInstitutionType", ENLACE_FIELD_TEXT, 0 },
+  { "competence", "enlaceCompetence", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "network", "enlaceNetwork", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "language", "enlaceLanguage", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "mail", "mail", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "phone", "telephoneNumber", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "phone-as-written", "enlacePhoneAsWritten", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "url", "labeledURI", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "notes", "enlaceNotes", ENLACE_FIELD_TEXT, ENLACE_FIELD_RESTRICTED },
+  { "designated", "enlaceDesignationDate", ENLACE_FIELD_DATE, 0 },
+  { "designated-by", "enlaceDesignatedBy", ENLACE_FIELD_TEXT, 0 },
+  { "retired", "enlaceRetirementDate", ENLACE_FIELD_DATE, 0 },
+  { "retired-by", "enlaceRetiredBy", ENLACE_FIELD_TEXT, 0 },
+  { "retirement-reason", "enlaceRetirementReason", ENLACE_FIELD_TEXT, 0 },
+  { "successor", "enlaceSuccessor", ENLACE_FIELD_REF, 0 },
+  { "predecessor", "enlacePredecessor", ENLACE_FIELD_REF, 0 },
+  { "last-confirmed", "enlaceLastConfirmed", ENLACE_FIELD_DATE, 0 },
+};
+
+static const EnlaceField liaison_fields[] = {
+  { "id", "enlaceId", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR | ENLACE_FIELD_RDN },
+  { "country", "c", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR },
+  { "status", "enlaceStatus", ENLACE_FIELD_TEXT, ENLACE_FIELD_XML_ATTR },
+  { "given-name", "givenName", ENLACE_FIELD_TEXT, 0 },
+  { "surname", "sn", ENLACE_FIELD_TEXT, 0 },
+  { "name", "cn", ENLACE_FIELD_TEXT, 0 },
+  { "display-name", "displayName", ENLACE_FIELD_TEXT, 0 },
+  { "title", "title", ENLACE_FIELD_TEXT, 0 },
+  { "institution", "enlaceInstitution", ENLACE_FIELD_REF, 0 },
+  { "institution-name", "o", ENLACE_FIELD_TEXT, 0 },
+  { "role", "enlaceRole", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "network", "enlaceNetwork", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "language", "enlaceLanguage", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "mail", "mail", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "phone", "telephoneNumber", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "phone-as-written", "enlacePhoneAsWritten", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "fax", "facsimileTelephoneNumber", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI },
+  { "mobile", "enlaceMobile", ENLACE_FIELD_TEXT, ENLACE_FIELD_MULTI | ENLACE_FIELD_RESTRICTED },
+  { "notes", "enlaceNotes", ENLACE_FIELD_TEXT, ENLACE_FIELD_RESTRICTED },
+  { "designated", "enlaceDesignationDate", ENLACE_FIELD_DATE, 0 },
+  { "designated-by", "enlaceDesignatedBy", ENLACE_FIELD_TEXT, 0 },
+  { "authorized", "enlaceAuthorizationDate", ENLACE_FIELD_DATE, 0 },
+  { "authorized-by", "enlaceAuthorizedBy", ENLACE_FIELD_TEXT, 0 },
+  { "retired", "enlaceRetirementDate", ENLACE_FIELD_DATE, 0 },
+  { "retired-by", "enlaceRetiredBy", ENLACE_FIELD_TEXT, 0 },
+  { "retirement-reason", "enlaceRetirementReason", ENLACE_FIELD_TEXT, 0 },
+  { "successor", "enlaceSuccessor", ENLACE_FIELD_REF, 0 },
+  { "predecessor", "enlacePredecessor", ENLACE_FIELD_REF, 0 },
+  { "last-confirmed", "enlaceLastConfirmed", ENLACE_FIELD_DATE, 0 },
+};
+
+static const EnlaceSnapshotKind bodies = {
+  "bodies", "term", "enlaceTerm", "ou=bodies,ou=vocabulary", term_fields, N (term_fields), "body"
+};
+static const EnlaceSnapshotKind roles = {
+  "roles", "term", "enlaceTerm", "ou=roles,ou=vocabulary", role_fields, N (role_fields), "role"
+};
+static const EnlaceSnapshotKind institution_types = {
+  "institution-types", "term", "enlaceTerm", "ou=institution-types,ou=vocabulary", term_fields,
+  N (term_fields), "institution type"
+};
+static const EnlaceSnapshotKind competences = {
+  "competences", "term", "enlaceTerm", "ou=competences,ou=vocabulary", term_fields,
+  N (term_fields), "competence"
+};
+static const EnlaceSnapshotKind countries = {
+  "countries", "country", "enlaceCountry", "", country_fields, N (country_fields), "country"
+};
+static const EnlaceSnapshotKind networks = {
+  "networks", "network", "enlaceNetworkGroup", "ou=networks,ou=vocabulary", network_fields,
+  N (network_fields), "network"
+};
+static const EnlaceSnapshotKind institutions = {
+  "institutions", "institution", "enlaceInstitution", NULL, institution_fields,
+  N (institution_fields), "institution"
+};
+static const EnlaceSnapshotKind liaisons = {
+  "liaisons", "liaison", "enlaceLiaison", NULL, liaison_fields, N (liaison_fields), "liaison"
+};
+
+const EnlaceSnapshotKind *const enlace_snapshot_kinds[] = {
+  &bodies, &roles, &institution_types, &competences, &countries, &networks, &institutions,
+  &liaisons, NULL,
+};
+
+const EnlaceSnapshotKind *
+enlace_snapshot_kind_by_section (const char *section)
+{
+  for (guint i = 0; enlace_snapshot_kinds[i] != NULL; i++)
+    if (g_strcmp0 (enlace_snapshot_kinds[i]->section, section) == 0)
+      return enlace_snapshot_kinds[i];
+  return NULL;
+}
+
+/* "term" names four kinds; the others only one. */
+const EnlaceSnapshotKind *
+enlace_snapshot_kind_by_element (const char *element)
+{
+  for (guint i = 0; enlace_snapshot_kinds[i] != NULL; i++)
+    if (g_strcmp0 (enlace_snapshot_kinds[i]->element, element) == 0)
+      return enlace_snapshot_kinds[i];
+  return NULL;
+}
+
+const EnlaceField *
+enlace_snapshot_kind_field (const EnlaceSnapshotKind *kind, const char *name, guint *index)
+{
+  for (guint i = 0; i < kind->n_fields; i++)
+    if (strcmp (kind->fields[i].name, name) == 0)
+      {
+        if (index != NULL)
+          *index = i;
+        return &kind->fields[i];
+      }
+  return NULL;
+}
+
+EnlaceRecord *
+enlace_record_new (const EnlaceSnapshotKind *kind)
+{
+  EnlaceRecord *record = g_new0 (EnlaceRecord, 1);
+  record->kind = kind;
+  record->values = g_new0 (char **, kind->n_fields);
+  return record;
+}
+
+void
+enlace_record_free (EnlaceRecord *record)
+{
+  if (record == NULL)
+    return;
+  for (guint i = 0; i < record->kind->n_fields; i++)
+    g_strfreev (record->values[i]);
+  g_free (record->values);
+  g_free (record);
+}
+
+/**
+ * enlace_record_get:
+ *
+ * Returns: (transfer none) (nullable): the first value of field @name.
+ */
+const char *
+enlace_record_get (const EnlaceRecord *record, const char *name)
+{
+  guint i;
+  if (enlace_snapshot_kind_field (record->kind, name, &i) == NULL || record->values[i] == NULL)
+    return NULL;
+  return record->values[i][0];
+}
+
+const char *
+enlace_record_id (const EnlaceRecord *record)
+{
+  for (guint i = 0; i < record->kind->n_fields; i++)
+    if (record->kind->fields[i].flags & ENLACE_FIELD_RDN)
+      return record->values[i] != NULL ? record->values[i][0] : NULL;
+  return NULL;
+}
+
+/* The value of a DN's first RDN without parsing the whole DN, when it has
+ * nothing escaped; libldap's parser otherwise. */
+static char *
+ref_of_dn (const char *dn, gsize len)
+{
+  const char *eq = memchr (dn, '=', len);
+  if (eq != NULL)
+    {
+      const char *start = eq + 1;
+      const char *end = start;
+      while (end < dn + len && *end != ',' && *end != '\\' && *end != '+' && *end != '"')
+        end++;
+      if (end == dn + len || *end == ',')
+        return g_strndup (start, end - start);
+    }
+  g_autofree char *copy = g_strndup (dn, len);
+  return enlace_dn_first_value (copy);
+}
+
+static char *
+value_from_ldap (const EnlaceField *field, const char *options, struct berval *bv)
+{
+  switch (field->type)
+    {
+    case ENLACE_FIELD_DATE:
+      if (bv->bv_len < 8)
+        return g_strndup (bv->bv_val, bv->bv_len);
+      return g_strdup_printf ("%.4s-%.2s-%.2s", bv->bv_val, bv->bv_val + 4, bv->bv_val + 6);
+    case ENLACE_FIELD_REF:
+      return ref_of_dn (bv->bv_val, bv->bv_len);
+    case ENLACE_FIELD_LABEL:
+      {
+        /* "lang-es" (any case) among the options gives "es". */
+        const char *lang = "";
+        g_auto(GStrv) opts = g_strsplit (options != NULL ? options : "", ";", -1);
+        for (char **o = opts; *o != NULL; o++)
+          if (g_ascii_strncasecmp (*o, "lang-", 5) == 0)
+            lang = *o + 5;
+        g_autofree char *lower = g_ascii_strdown (lang, -1);
+        return g_strdup_printf ("%s:%.*s", lower, (int) bv->bv_len, bv->bv_val);
+      }
+    case ENLACE_FIELD_BOOL:
+      return g_strdup (bv->bv_len == 4 && g_ascii_strncasecmp (bv->bv_val, "TRUE", 4) == 0
+                           ? "true"
+                           : "false");
+    case ENLACE_FIELD_TEXT:
+    default:
+      return g_strndup (bv->bv_val, bv->bv_len);
+    }
+}
+
+static void
+append_values (EnlaceRecord *record, guint i, char **added, guint n_added)
+{
+  guint n_old = record->values[i] != NULL ? g_strv_length (record->values[i]) : 0;
+  record->values[i] = g_renew (char *, record->values[i], n_old + n_added + 1);
+  memcpy (record->values[i] + n_old, added, n_added * sizeof (char *));
+  record->values[i][n_old + n_added] = NULL;
+}
+
+/**
+ * enlace_record_new_from_entry:
+ *
+ * Reads a search result entry into a record of @kind: every attribute the
+ * kind's table names, values in the server's order. A single-valued field
+ * keeps the first value only.
+ */
+EnlaceRecord *
+enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry)
+{
+  EnlaceRecord *record = enlace_record_new (kind);
+  BerElement *ber = NULL;
+  for (char *attr = ldap_first_attribute (ld, entry, &ber); attr != NULL;
+       attr = ldap_next_attribute (ld, entry, ber))
+    {
+      const char *semi = strchr (attr, ';');
+      gsize base_len = semi != NULL ? (gsize) (semi - attr) : strlen (attr);
+      for (guint i = 0; i < kind->n_fields; i++)
+        {
+          const EnlaceField *field = &kind->fields[i];
+          if (strlen (field->attribute) != base_len
+              || g_ascii_strncasecmp (field->attribute, attr, base_len) != 0)
+            continue;
+          /* Options other than a language tag belong to no field. */
+          if (semi != NULL && field->type != ENLACE_FIELD_LABEL)
+            break;
+          struct berval **vals = ldap_get_values_len (ld, entry, attr);
+          guint n = vals != NULL ? ldap_count_values_len (vals) : 0;
+          if (!(field->flags & ENLACE_FIELD_MULTI) && n > 1)
+            n = 1;
+          if (!(field->flags & ENLACE_FIELD_MULTI) && record->values[i] != NULL)
+            n = 0;
+          g_autofree char **added = g_new0 (char *, n + 1);
+          for (guint v = 0; v < n; v++)
+            added[v] = value_from_ldap (field, semi != NULL ? semi + 1 : NULL, vals[v]);
+          if (n > 0)
+            append_values (record, i, added, n);
+          ldap_value_free_len (vals);
+          break;
+        }
+      ldap_memfree (attr);
+    }
+  ber_free (ber, 0);
+  return record;
+}
