@@ -4,6 +4,7 @@
  * (schema/enlace-snapshot.xsd) lists the same fields in the same order. */
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "enlace-directory.h"
@@ -101,32 +102,32 @@ static const EnlaceField liaison_fields[] = {
 };
 
 static const EnlaceSnapshotKind bodies = {
-  "bodies", "term", "enlaceTerm", "ou=bodies,ou=vocabulary", term_fields, N (term_fields), "body"
+  "bodies", "term", "enlaceTerm", "ou=bodies,ou=vocabulary", term_fields, N (term_fields), N_("body")
 };
 static const EnlaceSnapshotKind roles = {
-  "roles", "term", "enlaceTerm", "ou=roles,ou=vocabulary", role_fields, N (role_fields), "role"
+  "roles", "term", "enlaceTerm", "ou=roles,ou=vocabulary", role_fields, N (role_fields), N_("role")
 };
 static const EnlaceSnapshotKind institution_types = {
   "institution-types", "term", "enlaceTerm", "ou=institution-types,ou=vocabulary", term_fields,
-  N (term_fields), "institution type"
+  N (term_fields), N_("institution type")
 };
 static const EnlaceSnapshotKind competences = {
   "competences", "term", "enlaceTerm", "ou=competences,ou=vocabulary", term_fields,
-  N (term_fields), "competence"
+  N (term_fields), N_("competence")
 };
 static const EnlaceSnapshotKind countries = {
-  "countries", "country", "enlaceCountry", "", country_fields, N (country_fields), "country"
+  "countries", "country", "enlaceCountry", "", country_fields, N (country_fields), N_("country")
 };
 static const EnlaceSnapshotKind networks = {
   "networks", "network", "enlaceNetworkGroup", "ou=networks,ou=vocabulary", network_fields,
-  N (network_fields), "network"
+  N (network_fields), N_("network")
 };
 static const EnlaceSnapshotKind institutions = {
   "institutions", "institution", "enlaceInstitution", NULL, institution_fields,
-  N (institution_fields), "institution"
+  N (institution_fields), N_("institution")
 };
 static const EnlaceSnapshotKind liaisons = {
-  "liaisons", "liaison", "enlaceLiaison", NULL, liaison_fields, N (liaison_fields), "liaison"
+  "liaisons", "liaison", "enlaceLiaison", NULL, liaison_fields, N (liaison_fields), N_("liaison")
 };
 
 const EnlaceSnapshotKind *const enlace_snapshot_kinds[] = {
