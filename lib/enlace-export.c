@@ -20,36 +20,47 @@
 #include "enlace-snapshot.h"
 #include "enlace-validate.h"
 
+/* libxml2 hands over 4 KB at a time; the file gets 256 KB writes. */
+#define SINK_BUFFER (256 * 1024)
+
 typedef struct {
   int fd;
   int errsv; /* the first write error */
+  GByteArray *buffer;
 } Sink;
+
+static gboolean
+sink_flush (Sink *sink)
+{
+  gsize done = 0;
+  while (done < sink->buffer->len && sink->errsv == 0)
+    {
+      ssize_t n = write (sink->fd, sink->buffer->data + done, sink->buffer->len - done);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        sink->errsv = errno;
+      else
+        done += n;
+    }
+  g_byte_array_set_size (sink->buffer, 0);
+  return sink->errsv == 0;
+}
 
 static int
 sink_write (void *context, const char *buffer, int len)
 {
   Sink *sink = context;
-  int done = 0;
-  while (done < len)
-    {
-      ssize_t n = write (sink->fd, buffer + done, len - done);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          if (sink->errsv == 0)
-            sink->errsv = errno;
-          return -1;
-        }
-      done += n;
-    }
+  g_byte_array_append (sink->buffer, (const guint8 *) buffer, len);
+  if (sink->buffer->len >= SINK_BUFFER && !sink_flush (sink))
+    return -1;
   return len;
 }
 
 static int
 sink_close (void *context)
 {
-  return 0;
+  return sink_flush (context) ? 0 : -1;
 }
 
 typedef struct {
@@ -57,6 +68,8 @@ typedef struct {
   const EnlaceSnapshotKind *kind;
   const EnlaceExportOptions *options;
   guint done;
+  guint hints[64];   /* see enlace_snapshot_kind_attribute() */
+  GString *value;    /* the value being written */
 } Export;
 
 static gboolean
@@ -66,86 +79,179 @@ writer_failed (GError **error)
   return FALSE;
 }
 
-/* XML 1.0 cannot carry most C0 control characters, even escaped. */
+/* XML 1.0 cannot carry most C0 control characters, even escaped, nor
+ * invalid UTF-8 (which only a value of another syntax than Directory
+ * String can hold: slapd checks those). */
 static gboolean
 xml_safe (const char *value)
 {
+  gboolean ascii = TRUE;
   for (const unsigned char *p = (const unsigned char *) value; *p != '\0'; p++)
-    if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-      return FALSE;
-  return TRUE;
+    {
+      if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+        return FALSE;
+      ascii &= *p < 0x80;
+    }
+  return ascii || g_utf8_validate (value, -1, NULL);
 }
 
+/* The layout: two spaces a level, one element a line. Written as one raw
+ * run of blanks per element, which is all the writer's own indentation
+ * does, at a fraction of its cost (it writes each level separately). */
+#define INDENT_SECTION "\n  "
+#define INDENT_ENTRY "\n    "
+#define INDENT_FIELD "\n      "
+
+/* One attribute of the entry being written: its values, kept as libldap
+ * returned them (no copy), and the field they belong to. */
+typedef struct {
+  guint field;
+  struct berval *vals;
+  char *lang; /* a label's language */
+} Slot;
+
+#define MAX_SLOTS 64
+
+/* Puts value @v of @slot, as the snapshot has it, in ex->value. */
 static gboolean
-check_value (const EnlaceRecord *record, const EnlaceField *field, const char *value,
-             GError **error)
+convert (Export *ex, const char *id, const Slot *slot, guint v, GError **error)
 {
-  if (g_utf8_validate (value, -1, NULL) && xml_safe (value))
+  const EnlaceField *field = &ex->kind->fields[slot->field];
+  g_string_truncate (ex->value, 0);
+  enlace_field_append_value (field, &slot->vals[v], ex->value);
+  if (memchr (ex->value->str, '\0', ex->value->len) == NULL && xml_safe (ex->value->str))
     return TRUE;
-  const char *id = enlace_record_id (record);
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                _("%s %s: field %s holds a control character or invalid UTF-8, which XML cannot "
                  "carry; correct the entry and export again"),
-               record->kind->element, id != NULL ? id : "?", field->name);
+               _(ex->kind->noun), id != NULL ? id : "?", field->name);
   return FALSE;
 }
 
 static gboolean
-write_record (xmlTextWriterPtr w, const EnlaceRecord *record, gboolean restricted,
-              GError **error)
+write_entry (Export *ex, const Slot *slots, guint n_slots, GError **error)
 {
-  const EnlaceSnapshotKind *kind = record->kind;
-  if (xmlTextWriterStartElement (w, BAD_CAST kind->element) < 0)
+  const EnlaceSnapshotKind *kind = ex->kind;
+  xmlTextWriterPtr w = ex->writer;
+  g_autofree char *id = NULL;
+  for (guint s = 0; s < n_slots && id == NULL; s++)
+    if (kind->fields[slots[s].field].flags & ENLACE_FIELD_RDN)
+      {
+        if (!convert (ex, NULL, &slots[s], 0, error))
+          return FALSE;
+        id = g_strdup (ex->value->str);
+      }
+  if (id == NULL)
+    return TRUE; /* not a well-formed entry of this kind: nothing to say about it */
+
+  if (xmlTextWriterWriteRaw (w, BAD_CAST INDENT_ENTRY) < 0
+      || xmlTextWriterStartElement (w, BAD_CAST kind->element) < 0)
     return writer_failed (error);
-  for (guint i = 0; i < kind->n_fields; i++)
+  for (guint f = 0; f < kind->n_fields; f++)
     {
-      const EnlaceField *field = &kind->fields[i];
-      if (!(field->flags & ENLACE_FIELD_XML_ATTR) || record->values[i] == NULL)
+      const EnlaceField *field = &kind->fields[f];
+      if (!(field->flags & ENLACE_FIELD_XML_ATTR))
         continue;
-      if (!check_value (record, field, record->values[i][0], error))
-        return FALSE;
-      if (xmlTextWriterWriteAttribute (w, BAD_CAST field->name, BAD_CAST record->values[i][0]) < 0)
-        return writer_failed (error);
+      for (guint s = 0; s < n_slots; s++)
+        if (slots[s].field == f)
+          {
+            if (!convert (ex, id, &slots[s], 0, error))
+              return FALSE;
+            if (xmlTextWriterWriteAttribute (w, BAD_CAST field->name, BAD_CAST ex->value->str) < 0)
+              return writer_failed (error);
+            break;
+          }
     }
-  for (guint i = 0; i < kind->n_fields; i++)
+  for (guint f = 0; f < kind->n_fields; f++)
     {
-      const EnlaceField *field = &kind->fields[i];
-      if ((field->flags & ENLACE_FIELD_XML_ATTR) || record->values[i] == NULL
-          || ((field->flags & ENLACE_FIELD_RESTRICTED) && !restricted))
+      const EnlaceField *field = &kind->fields[f];
+      if (field->flags & ENLACE_FIELD_XML_ATTR)
         continue;
-      for (char **v = record->values[i]; *v != NULL; v++)
+      gboolean multi = field->flags & ENLACE_FIELD_MULTI;
+      gboolean written = FALSE;
+      for (guint s = 0; s < n_slots && (multi || !written); s++)
         {
-          if (!check_value (record, field, *v, error))
-            return FALSE;
-          if (field->type == ENLACE_FIELD_LABEL)
+          if (slots[s].field != f)
+            continue;
+          for (guint v = 0; slots[s].vals[v].bv_val != NULL && (multi || !written); v++)
             {
-              const char *colon = strchr (*v, ':');
-              g_autofree char *lang = g_strndup (*v, colon - *v);
-              if (xmlTextWriterStartElement (w, BAD_CAST field->name) < 0
-                  || (*lang != '\0'
-                      && xmlTextWriterWriteAttribute (w, BAD_CAST "lang", BAD_CAST lang) < 0)
-                  || xmlTextWriterWriteString (w, BAD_CAST (colon + 1)) < 0
-                  || xmlTextWriterEndElement (w) < 0)
+              if (!convert (ex, id, &slots[s], v, error))
+                return FALSE;
+              written = TRUE;
+              const xmlChar *text = BAD_CAST ex->value->str;
+              if (field->type == ENLACE_FIELD_LABEL)
+                {
+                  if (xmlTextWriterWriteRaw (w, BAD_CAST INDENT_FIELD) < 0
+                      || xmlTextWriterStartElement (w, BAD_CAST field->name) < 0
+                      || (*slots[s].lang != '\0'
+                          && xmlTextWriterWriteAttribute (w, BAD_CAST "lang",
+                                                          BAD_CAST slots[s].lang) < 0)
+                      || xmlTextWriterWriteString (w, text) < 0
+                      || xmlTextWriterEndElement (w) < 0)
+                    return writer_failed (error);
+                }
+              else if (xmlTextWriterWriteRaw (w, BAD_CAST INDENT_FIELD) < 0
+                       || xmlTextWriterWriteElement (w, BAD_CAST field->name, text) < 0)
                 return writer_failed (error);
             }
-          else if (xmlTextWriterWriteElement (w, BAD_CAST field->name, BAD_CAST * v) < 0)
-            return writer_failed (error);
         }
     }
-  if (xmlTextWriterEndElement (w) < 0)
+  if (xmlTextWriterWriteRaw (w, BAD_CAST INDENT_ENTRY) < 0 || xmlTextWriterEndElement (w) < 0)
     return writer_failed (error);
   return TRUE;
 }
 
+/* Writes the entry straight from libldap's buffers, in the table's order:
+ * this is the hot loop of an export. */
 static gboolean
 export_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **error)
 {
   Export *ex = user_data;
-  g_autoptr(EnlaceRecord) record
-      = enlace_record_new_from_entry (ex->kind, enlace_directory_get_ldap (dir), entry);
-  if (enlace_record_id (record) == NULL)
-    return TRUE; /* not a well-formed entry of this kind: nothing to say about it */
-  if (!write_record (ex->writer, record, ex->options->include_restricted, error))
+  const EnlaceSnapshotKind *kind = ex->kind;
+  LDAP *ld = enlace_directory_get_ldap (dir);
+  BerElement *ber = NULL;
+  struct berval dn = { 0, NULL };
+  if (ldap_get_dn_ber (ld, entry, &ber, &dn) != LDAP_SUCCESS)
+    return TRUE;
+  Slot slots[MAX_SLOTS];
+  guint n_slots = 0;
+  for (guint position = 0;; position++)
+    {
+      struct berval attr = { 0, NULL };
+      struct berval *vals = NULL;
+      if (ldap_get_attribute_ber (ld, entry, ber, &attr, &vals) != LDAP_SUCCESS
+          || attr.bv_val == NULL)
+        break;
+      const char *semi = memchr (attr.bv_val, ';', attr.bv_len);
+      gsize base_len = semi != NULL ? (gsize) (semi - attr.bv_val) : attr.bv_len;
+      int f = enlace_snapshot_kind_attribute (kind, attr.bv_val, base_len, position, ex->hints,
+                                              G_N_ELEMENTS (ex->hints));
+      const EnlaceField *field = f >= 0 ? &kind->fields[f] : NULL;
+      /* Options other than a language tag belong to no field. */
+      if (field == NULL || vals == NULL || vals[0].bv_val == NULL || n_slots == MAX_SLOTS
+          || (semi != NULL && field->type != ENLACE_FIELD_LABEL)
+          || ((field->flags & ENLACE_FIELD_RESTRICTED) && !ex->options->include_restricted))
+        {
+          ber_memfree (vals);
+          continue;
+        }
+      slots[n_slots].field = (guint) f;
+      slots[n_slots].vals = vals;
+      slots[n_slots].lang = field->type == ENLACE_FIELD_LABEL
+                                ? enlace_field_label_lang (semi != NULL ? semi + 1 : "",
+                                                           semi != NULL ? attr.bv_len - base_len - 1
+                                                                        : 0)
+                                : NULL;
+      n_slots++;
+    }
+  ber_free (ber, 0);
+  gboolean ok = write_entry (ex, slots, n_slots, error);
+  for (guint s = 0; s < n_slots; s++)
+    {
+      ber_memfree (slots[s].vals);
+      g_free (slots[s].lang);
+    }
+  if (!ok)
     return FALSE;
   ex->done++;
   if (ex->options->progress != NULL && ex->done % 1000 == 0)
@@ -198,8 +304,10 @@ export_kind (EnlaceDirectory *dir, Export *ex, GError **error)
     search_base = g_strconcat (kind->container, ",", base, NULL);
   g_string_append (filter, ")");
 
-  if (xmlTextWriterStartElement (ex->writer, BAD_CAST kind->section) < 0)
+  if (xmlTextWriterWriteRaw (ex->writer, BAD_CAST INDENT_SECTION) < 0
+      || xmlTextWriterStartElement (ex->writer, BAD_CAST kind->section) < 0)
     return writer_failed (error);
+  guint before = ex->done;
   g_autoptr(GError) local_error = NULL;
   if (!enlace_directory_search (dir, search_base, scope, filter->str,
                                 (const char *const *) attrs->pdata, export_entry, ex,
@@ -209,7 +317,8 @@ export_kind (EnlaceDirectory *dir, Export *ex, GError **error)
       g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;
     }
-  if (xmlTextWriterEndElement (ex->writer) < 0)
+  if ((ex->done > before && xmlTextWriterWriteRaw (ex->writer, BAD_CAST INDENT_SECTION) < 0)
+      || xmlTextWriterEndElement (ex->writer) < 0)
     return writer_failed (error);
   return TRUE;
 }
@@ -232,8 +341,6 @@ export_to (EnlaceDirectory *dir, const EnlaceExportOptions *options, xmlTextWrit
            guint *done, GError **error)
 {
   g_autofree char *generated = generated_now ();
-  xmlTextWriterSetIndent (w, 1);
-  xmlTextWriterSetIndentString (w, BAD_CAST "  ");
   if (xmlTextWriterStartDocument (w, "1.0", "UTF-8", NULL) < 0
       || xmlTextWriterStartElementNS (w, NULL, BAD_CAST "directory",
                                       BAD_CAST ENLACE_SNAPSHOT_NS) < 0
@@ -258,14 +365,17 @@ export_to (EnlaceDirectory *dir, const EnlaceExportOptions *options, xmlTextWrit
       if (xmlTextWriterWriteAttribute (w, BAD_CAST "networks", BAD_CAST list) < 0)
         return writer_failed (error);
     }
-  Export ex = { .writer = w, .options = options };
+  g_autoptr(GString) value = g_string_sized_new (256);
+  Export ex = { .writer = w, .options = options, .value = value };
   for (guint k = 0; enlace_snapshot_kinds[k] != NULL; k++)
     {
       ex.kind = enlace_snapshot_kinds[k];
+      memset (ex.hints, 0xff, sizeof ex.hints);
       if (!export_kind (dir, &ex, error))
         return FALSE;
     }
-  if (xmlTextWriterEndElement (w) < 0 || xmlTextWriterEndDocument (w) < 0
+  if (xmlTextWriterWriteRaw (w, BAD_CAST "\n") < 0 || xmlTextWriterEndElement (w) < 0
+      || xmlTextWriterEndDocument (w) < 0
       || xmlTextWriterFlush (w) < 0)
     return writer_failed (error);
   *done = ex.done;
@@ -286,7 +396,8 @@ enlace_snapshot_export (EnlaceDirectory *dir, const EnlaceExportOptions *options
 {
   gboolean to_stdout = path == NULL || strcmp (path, "-") == 0;
   g_autofree char *tmp = NULL;
-  Sink sink = { .fd = STDOUT_FILENO };
+  g_autoptr(GByteArray) buffer = g_byte_array_sized_new (SINK_BUFFER + 8192);
+  Sink sink = { .fd = STDOUT_FILENO, .buffer = buffer };
   if (!to_stdout)
     {
       tmp = g_strconcat (path, ".XXXXXX", NULL);

@@ -242,7 +242,8 @@ import_record (EnlaceDirectory *dir, const EnlaceRecord *record, gboolean restri
   else
     {
       g_autoptr(EnlaceRecord) current = enlace_record_new_from_entry (
-          kind, enlace_directory_get_ldap (dir), ldap_first_entry (enlace_directory_get_ldap (dir), res));
+          kind, enlace_directory_get_ldap (dir), ldap_first_entry (enlace_directory_get_ldap (dir), res),
+          NULL, 0);
       ldap_msgfree (res);
       for (guint i = 0; i < kind->n_fields; i++)
         {
@@ -296,7 +297,7 @@ enlace_snapshot_import (EnlaceDirectory *dir, const char *path,
       if (!import_record (dir, record, restricted, options->dry_run, result, &local_error))
         {
           g_prefix_error (&local_error, "%s:%u: %s %s: ", path, record->line,
-                          record->kind->element, enlace_record_id (record));
+                          _(record->kind->noun), enlace_record_id (record));
           break;
         }
       if (options->progress != NULL && ++done % 100 == 0)

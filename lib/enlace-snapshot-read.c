@@ -3,7 +3,9 @@
  * entry at a time, so memory stays flat. */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
@@ -101,12 +103,13 @@ static gboolean
 reader_failed (EnlaceSnapshotReader *r, GError **error)
 {
   if (r->n_errors > MAX_ERRORS)
-    g_string_append_printf (r->errors, "\n  ");
-  if (r->n_errors > MAX_ERRORS)
-    g_string_append_printf (r->errors,
+    {
+      g_string_append (r->errors, "\n  ");
+      g_string_append_printf (r->errors,
                             g_dngettext (GETTEXT_PACKAGE, "and %u more error",
                                          "and %u more errors", r->n_errors - MAX_ERRORS),
-                            r->n_errors - MAX_ERRORS);
+                              r->n_errors - MAX_ERRORS);
+    }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                _("%s is not a valid enlace snapshot (schema/enlace-snapshot.xsd):%s"), r->name,
                r->errors->len > 0 ? r->errors->str : _(" unreadable"));
@@ -130,6 +133,13 @@ static gboolean
 validate (const char *path, const char *data, gsize len, GError **error)
 {
   const char *name = path != NULL ? path : "<memory>";
+  if (path != NULL && g_access (path, R_OK) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("cannot read %s: %s"), path,
+                   g_strerror (errsv));
+      return FALSE;
+    }
   xmlSchemaPtr schema = load_schema (error);
   if (schema == NULL)
     return FALSE;
@@ -173,19 +183,13 @@ enlace_snapshot_validate_memory (const char *data, gsize len, GError **error)
 EnlaceSnapshotReader *
 enlace_snapshot_reader_new (const char *path, GError **error)
 {
-  return reader_wrap (xmlReaderForFile (path, NULL, PARSE_OPTIONS), path, error);
+  return reader_wrap (open_reader (path, NULL, 0), path, error);
 }
 
 EnlaceSnapshotReader *
 enlace_snapshot_reader_new_memory (const char *data, gsize len, GError **error)
 {
-  if (len > G_MAXINT)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("the document is too large"));
-      return NULL;
-    }
-  return reader_wrap (xmlReaderForMemory (data, (int) len, NULL, NULL, PARSE_OPTIONS),
-                      "<memory>", error);
+  return reader_wrap (open_reader (NULL, data, len), "<memory>", error);
 }
 
 /**

@@ -212,8 +212,8 @@ enlace_record_id (const EnlaceRecord *record)
 
 /* The value of a DN's first RDN without parsing the whole DN, when it has
  * nothing escaped; libldap's parser otherwise. */
-static char *
-ref_of_dn (const char *dn, gsize len)
+static void
+append_ref (GString *out, const char *dn, gsize len)
 {
   const char *eq = memchr (dn, '=', len);
   if (eq != NULL)
@@ -223,42 +223,107 @@ ref_of_dn (const char *dn, gsize len)
       while (end < dn + len && *end != ',' && *end != '\\' && *end != '+' && *end != '"')
         end++;
       if (end == dn + len || *end == ',')
-        return g_strndup (start, end - start);
+        {
+          g_string_append_len (out, start, end - start);
+          return;
+        }
     }
   g_autofree char *copy = g_strndup (dn, len);
-  return enlace_dn_first_value (copy);
+  g_autofree char *value = enlace_dn_first_value (copy);
+  if (value != NULL)
+    g_string_append (out, value);
 }
 
-static char *
-value_from_ldap (const EnlaceField *field, const char *options, struct berval *bv)
+/**
+ * enlace_field_append_value:
+ *
+ * Appends the snapshot form of one LDAP value of @field to @out: a date
+ * as YYYY-MM-DD, a DN as its entry's ID, TRUE as true; a label's text
+ * (its language is in the attribute's options: enlace_field_label_lang()).
+ */
+void
+enlace_field_append_value (const EnlaceField *field, const struct berval *bv, GString *out)
 {
   switch (field->type)
     {
     case ENLACE_FIELD_DATE:
       if (bv->bv_len < 8)
-        return g_strndup (bv->bv_val, bv->bv_len);
-      return g_strdup_printf ("%.4s-%.2s-%.2s", bv->bv_val, bv->bv_val + 4, bv->bv_val + 6);
+        g_string_append_len (out, bv->bv_val, bv->bv_len);
+      else
+        {
+          /* YYYYMMDD... to YYYY-MM-DD */
+          g_string_append_len (out, bv->bv_val, 4);
+          g_string_append_c (out, '-');
+          g_string_append_len (out, bv->bv_val + 4, 2);
+          g_string_append_c (out, '-');
+          g_string_append_len (out, bv->bv_val + 6, 2);
+        }
+      break;
     case ENLACE_FIELD_REF:
-      return ref_of_dn (bv->bv_val, bv->bv_len);
-    case ENLACE_FIELD_LABEL:
-      {
-        /* "lang-es" (any case) among the options gives "es". */
-        const char *lang = "";
-        g_auto(GStrv) opts = g_strsplit (options != NULL ? options : "", ";", -1);
-        for (char **o = opts; *o != NULL; o++)
-          if (g_ascii_strncasecmp (*o, "lang-", 5) == 0)
-            lang = *o + 5;
-        g_autofree char *lower = g_ascii_strdown (lang, -1);
-        return g_strdup_printf ("%s:%.*s", lower, (int) bv->bv_len, bv->bv_val);
-      }
+      append_ref (out, bv->bv_val, bv->bv_len);
+      break;
     case ENLACE_FIELD_BOOL:
-      return g_strdup (bv->bv_len == 4 && g_ascii_strncasecmp (bv->bv_val, "TRUE", 4) == 0
-                           ? "true"
-                           : "false");
+      g_string_append (out, bv->bv_len == 4 && g_ascii_strncasecmp (bv->bv_val, "TRUE", 4) == 0
+                                ? "true"
+                                : "false");
+      break;
+    case ENLACE_FIELD_LABEL:
     case ENLACE_FIELD_TEXT:
     default:
-      return g_strndup (bv->bv_val, bv->bv_len);
+      g_string_append_len (out, bv->bv_val, bv->bv_len);
+      break;
     }
+}
+
+/**
+ * enlace_field_label_lang:
+ * @options: an attribute description's options ("lang-es", "binary;lang-en")
+ *
+ * Returns: (transfer full): the language tag among them, in lower case, or "".
+ */
+char *
+enlace_field_label_lang (const char *options, gsize len)
+{
+  g_autofree char *opts = g_strndup (options, len);
+  g_auto(GStrv) parts = g_strsplit (opts, ";", -1);
+  for (char **o = parts; *o != NULL; o++)
+    if (g_ascii_strncasecmp (*o, "lang-", 5) == 0)
+      return g_ascii_strdown (*o + 5, -1);
+  return g_strdup ("");
+}
+
+/**
+ * enlace_snapshot_kind_attribute:
+ * @name: an attribute type, without options (@len bytes)
+ * @position: where it came in the entry
+ * @hints: (nullable): @n_hints field indexes, G_MAXUINT at first, kept from
+ *   one entry to the next
+ *
+ * Returns: the index of the field @name belongs to, or -1. The server sends
+ * attributes in the same order entry after entry, so the field found at
+ * the same position last time is tried first, by an exact comparison.
+ */
+int
+enlace_snapshot_kind_attribute (const EnlaceSnapshotKind *kind, const char *name, gsize len,
+                                guint position, guint *hints, guint n_hints)
+{
+  if (hints != NULL && position < n_hints && hints[position] < kind->n_fields)
+    {
+      const char *a = kind->fields[hints[position]].attribute;
+      if (strncmp (a, name, len) == 0 && a[len] == '\0')
+        return (int) hints[position];
+    }
+  for (guint i = 0; i < kind->n_fields; i++)
+    {
+      const char *a = kind->fields[i].attribute;
+      if (g_ascii_strncasecmp (a, name, len) == 0 && a[len] == '\0')
+        {
+          if (hints != NULL && position < n_hints)
+            hints[position] = i;
+          return (int) i;
+        }
+    }
+  return -1;
 }
 
 static void
@@ -272,45 +337,60 @@ append_values (EnlaceRecord *record, guint i, char **added, guint n_added)
 
 /**
  * enlace_record_new_from_entry:
+ * @hints: (nullable): see enlace_snapshot_kind_attribute()
  *
- * Reads a search result entry into a record of @kind: every attribute the
- * kind's table names, values in the server's order. A single-valued field
- * keeps the first value only.
+ * Reads a search result entry into a record of @kind, in one pass over
+ * the entry: every attribute the kind's table names, values in the
+ * server's order. A single-valued field keeps the first value only.
  */
 EnlaceRecord *
-enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry)
+enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry,
+                              guint *hints, guint n_hints)
 {
   EnlaceRecord *record = enlace_record_new (kind);
   BerElement *ber = NULL;
-  for (char *attr = ldap_first_attribute (ld, entry, &ber); attr != NULL;
-       attr = ldap_next_attribute (ld, entry, ber))
+  struct berval dn = { 0, NULL };
+  if (ldap_get_dn_ber (ld, entry, &ber, &dn) != LDAP_SUCCESS)
+    return record;
+  g_autoptr(GString) value = g_string_new (NULL);
+  for (guint position = 0;; position++)
     {
-      const char *semi = strchr (attr, ';');
-      gsize base_len = semi != NULL ? (gsize) (semi - attr) : strlen (attr);
-      for (guint i = 0; i < kind->n_fields; i++)
+      struct berval attr = { 0, NULL };
+      struct berval *vals = NULL;
+      if (ldap_get_attribute_ber (ld, entry, ber, &attr, &vals) != LDAP_SUCCESS
+          || attr.bv_val == NULL)
+        break;
+      const char *semi = memchr (attr.bv_val, ';', attr.bv_len);
+      gsize base_len = semi != NULL ? (gsize) (semi - attr.bv_val) : attr.bv_len;
+      int i = enlace_snapshot_kind_attribute (kind, attr.bv_val, base_len, position, hints,
+                                              n_hints);
+      const EnlaceField *field = i >= 0 ? &kind->fields[i] : NULL;
+      /* Options other than a language tag belong to no field. */
+      if (field != NULL && vals != NULL && (semi == NULL || field->type == ENLACE_FIELD_LABEL))
         {
-          const EnlaceField *field = &kind->fields[i];
-          if (strlen (field->attribute) != base_len
-              || g_ascii_strncasecmp (field->attribute, attr, base_len) != 0)
-            continue;
-          /* Options other than a language tag belong to no field. */
-          if (semi != NULL && field->type != ENLACE_FIELD_LABEL)
-            break;
-          struct berval **vals = ldap_get_values_len (ld, entry, attr);
-          guint n = vals != NULL ? ldap_count_values_len (vals) : 0;
-          if (!(field->flags & ENLACE_FIELD_MULTI) && n > 1)
-            n = 1;
-          if (!(field->flags & ENLACE_FIELD_MULTI) && record->values[i] != NULL)
-            n = 0;
-          g_autofree char **added = g_new0 (char *, n + 1);
+          guint n = 0;
+          while (vals[n].bv_val != NULL)
+            n++;
+          if (!(field->flags & ENLACE_FIELD_MULTI))
+            n = record->values[i] != NULL ? 0 : MIN (n, 1);
+          g_autofree char *lang
+              = field->type == ENLACE_FIELD_LABEL
+                    ? enlace_field_label_lang (semi != NULL ? semi + 1 : "",
+                                               semi != NULL ? attr.bv_len - base_len - 1 : 0)
+                    : NULL;
+          char **added = g_newa (char *, MAX (n, 1));
           for (guint v = 0; v < n; v++)
-            added[v] = value_from_ldap (field, semi != NULL ? semi + 1 : NULL, vals[v]);
+            {
+              g_string_truncate (value, 0);
+              if (lang != NULL)
+                g_string_append_printf (value, "%s:", lang);
+              enlace_field_append_value (field, &vals[v], value);
+              added[v] = g_strndup (value->str, value->len);
+            }
           if (n > 0)
             append_values (record, i, added, n);
-          ldap_value_free_len (vals);
-          break;
         }
-      ldap_memfree (attr);
+      ber_memfree (vals);
     }
   ber_free (ber, 0);
   return record;

@@ -56,6 +56,10 @@ typedef struct {
 extern const EnlaceSnapshotKind *const enlace_snapshot_kinds[];
 const EnlaceSnapshotKind *enlace_snapshot_kind_by_section (const char *section);
 const EnlaceSnapshotKind *enlace_snapshot_kind_by_element (const char *element);
+int enlace_snapshot_kind_attribute (const EnlaceSnapshotKind *kind, const char *name, gsize len,
+                                    guint position, guint *hints, guint n_hints);
+void enlace_field_append_value (const EnlaceField *field, const struct berval *bv, GString *out);
+char *enlace_field_label_lang (const char *options, gsize len);
 const EnlaceField *enlace_snapshot_kind_field (const EnlaceSnapshotKind *kind, const char *name,
                                                guint *index);
 
@@ -74,7 +78,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlaceRecord, enlace_record_free)
 const char *enlace_record_get (const EnlaceRecord *record, const char *name);
 const char *enlace_record_id (const EnlaceRecord *record);
 EnlaceRecord *enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld,
-                                            LDAPMessage *entry);
+                                            LDAPMessage *entry, guint *hints, guint n_hints);
 
 /* Export. */
 typedef void (*EnlaceSnapshotProgressFunc) (guint done, gpointer user_data);

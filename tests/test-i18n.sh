@@ -7,7 +7,7 @@ locale -a 2>/dev/null | grep -qi '^es_ES\.utf-\?8$' ||
 : "${ENLACE_LOCALEDIR:?}"
 
 # Every message in the sources has a translation, and none is fuzzy.
-xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --from-code=UTF-8 -o current.pot \
+xgettext --keyword=_ --keyword=N_ --keyword=ngettext:1,2 --keyword=g_dngettext:2,3 --from-code=UTF-8 -o current.pot \
   "$top_srcdir"/lib/*.c "$top_srcdir"/tools/*.c
 run_cmd msgcmp "$top_srcdir/po/es.po" current.pot
 expect_rc 0 "po/es.po translates every message in the sources"

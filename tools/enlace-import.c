@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "enlace-builtins.h"
@@ -40,8 +41,11 @@ static gboolean
 is_snapshot (int argc, char **argv)
 {
   for (int i = 1; i < argc; i++)
-    if (argv[i][0] != '-' && g_str_has_suffix (argv[i], ".xml"))
-      return TRUE;
+    {
+      gsize n = strlen (argv[i]);
+      if (argv[i][0] != '-' && n > 4 && g_ascii_strcasecmp (argv[i] + n - 4, ".xml") == 0)
+        return TRUE;
+    }
   return FALSE;
 }
 
