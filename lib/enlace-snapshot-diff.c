@@ -102,19 +102,6 @@ display_name (const EnlaceRecord *record)
   return name != NULL ? name : "";
 }
 
-static gboolean
-strv_same (char **a, char **b)
-{
-  guint na = a != NULL ? g_strv_length (a) : 0;
-  guint nb = b != NULL ? g_strv_length (b) : 0;
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++)
-    if (strcmp (a[i], b[i]) != 0)
-      return FALSE;
-  return TRUE;
-}
-
 typedef enum { ADDED, RETIRED, REMOVED, CHANGED, N_CHANGES } Change;
 
 typedef struct {
@@ -164,7 +151,7 @@ compare (Snapshot *old, Snapshot *new)
           item->fields = g_array_new (FALSE, FALSE, sizeof (guint));
           for (guint f = 0; f < o->kind->n_fields; f++)
             if (!((o->kind->fields[f].flags & ENLACE_FIELD_RESTRICTED) && !restricted)
-                && !strv_same (o->values[f], n->values[f]))
+                && !enlace_record_values_equal (o->values[f], n->values[f]))
               g_array_append_val (item->fields, f);
           if (item->fields->len == 0)
             {

@@ -164,19 +164,6 @@ label_attribute (const char *attribute, const char *lang)
   return *lang != '\0' ? g_strdup_printf ("%s;lang-%s", attribute, lang) : g_strdup (attribute);
 }
 
-static gboolean
-strv_same (char **a, char **b)
-{
-  guint na = a != NULL ? g_strv_length (a) : 0;
-  guint nb = b != NULL ? g_strv_length (b) : 0;
-  if (na != nb)
-    return FALSE;
-  for (guint i = 0; i < na; i++)
-    if (strcmp (a[i], b[i]) != 0)
-      return FALSE;
-  return TRUE;
-}
-
 static void
 field_mods (EnlaceDirectory *dir, Mods *m, int op, const EnlaceField *field, char **old,
             char **new)
@@ -194,7 +181,7 @@ field_mods (EnlaceDirectory *dir, Mods *m, int op, const EnlaceField *field, cha
     {
       g_auto(GStrv) old_l = labels_of (old, langs->pdata[l]);
       g_auto(GStrv) new_l = labels_of (new, langs->pdata[l]);
-      if (op == LDAP_MOD_REPLACE && strv_same (old_l, new_l))
+      if (op == LDAP_MOD_REPLACE && enlace_record_values_equal (old_l, new_l))
         continue;
       if (op == LDAP_MOD_ADD && new_l[0] == NULL)
         continue;
@@ -250,7 +237,7 @@ import_record (EnlaceDirectory *dir, const EnlaceRecord *record, gboolean restri
           const EnlaceField *field = &kind->fields[i];
           if ((field->flags & ENLACE_FIELD_RDN)
               || ((field->flags & ENLACE_FIELD_RESTRICTED) && !restricted)
-              || strv_same (current->values[i], record->values[i]))
+              || enlace_record_values_equal (current->values[i], record->values[i]))
             continue;
           field_mods (dir, &m, LDAP_MOD_REPLACE, field, current->values[i], record->values[i]);
         }

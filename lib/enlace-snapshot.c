@@ -201,6 +201,25 @@ enlace_record_get (const EnlaceRecord *record, const char *name)
   return record->values[i][0];
 }
 
+/**
+ * enlace_record_values_equal:
+ *
+ * Returns: whether two fields' values are the same, in the same order (an
+ * absent field is equal to an empty one).
+ */
+gboolean
+enlace_record_values_equal (char **a, char **b)
+{
+  guint na = a != NULL ? g_strv_length (a) : 0;
+  guint nb = b != NULL ? g_strv_length (b) : 0;
+  if (na != nb)
+    return FALSE;
+  for (guint i = 0; i < na; i++)
+    if (strcmp (a[i], b[i]) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 const char *
 enlace_record_id (const EnlaceRecord *record)
 {

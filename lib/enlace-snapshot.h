@@ -77,6 +77,7 @@ void enlace_record_free (EnlaceRecord *record);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlaceRecord, enlace_record_free)
 const char *enlace_record_get (const EnlaceRecord *record, const char *name);
 const char *enlace_record_id (const EnlaceRecord *record);
+gboolean enlace_record_values_equal (char **a, char **b);
 EnlaceRecord *enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld,
                                             LDAPMessage *entry, guint *hints, guint n_hints);
 

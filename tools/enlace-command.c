@@ -348,10 +348,10 @@ enlace_command_format (const char *name, EnlaceFormat *format, GError **error)
 }
 
 /**
- * enlace_command_write:
+ * enlace_command_notify:
  *
- * Writes @text to standard output and flushes it, so a full disk or a
- * closed pipe is an error and not silent loss.
+ * Sends the change notice for @id; a failure is a warning, since the
+ * change itself is recorded.
  */
 void
 enlace_command_notify (EnlaceInvocation *invocation, EnlaceNotice notice, const char *id)
@@ -368,7 +368,8 @@ enlace_command_notify (EnlaceInvocation *invocation, EnlaceNotice notice, const 
 /**
  * enlace_command_write:
  *
- * Writes @text to stdout; a closed pipe is an error.
+ * Writes @text to standard output and flushes it, so a full disk or a
+ * closed pipe is an error and not silent loss.
  */
 gboolean
 enlace_command_write (GString *text, GError **error)
