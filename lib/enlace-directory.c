@@ -510,7 +510,9 @@ enlace_directory_txn_end (EnlaceDirectory *dir, gboolean commit, GError **error)
  * @func: called for every entry as it arrives
  *
  * Searches with the paged-results control (RFC 2696), so memory stays flat
- * and a server size limit does not truncate the answer. A missing @base is
+ * and a server size limit does not truncate the answer. A server that
+ * limits the size of a page (slapd's size.pr) refuses the first one with
+ * adminLimitExceeded: the page is halved until it fits. A missing @base is
  * %ENLACE_ERROR_NOT_FOUND.
  */
 gboolean
@@ -520,6 +522,8 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
 {
   struct berval cookie = { 0, NULL };
   gboolean more = TRUE;
+  gboolean first = TRUE;
+  int page_size = PAGE_SIZE;
 
   while (more)
     {
@@ -528,7 +532,7 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
       int msgid = 0;
       int rc;
 
-      rc = ldap_create_page_control (dir->ld, PAGE_SIZE, &cookie, 0, &page);
+      rc = ldap_create_page_control (dir->ld, page_size, &cookie, 0, &page);
       ber_memfree (cookie.bv_val);
       cookie.bv_val = NULL;
       cookie.bv_len = 0;
@@ -554,6 +558,7 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
             }
           if (rc == LDAP_RES_SEARCH_ENTRY)
             {
+              first = FALSE; /* entries came: a retry would repeat them */
               if (!func (dir, msg, user_data, error))
                 {
                   ldap_abandon_ext (dir->ld, msgid, NULL, NULL);
@@ -573,6 +578,13 @@ enlace_directory_search (EnlaceDirectory *dir, const char *base, int scope, cons
           g_autoptr(EnlaceLdapControls) controls_owned = controls;
           if (rc != LDAP_SUCCESS)
             return enlace_set_ldap_error (error, rc, NULL, _("searching %s"), base);
+          if (result == LDAP_ADMINLIMIT_EXCEEDED && first && page_size > 1)
+            {
+              page_size /= 2;
+              more = TRUE;
+              break;
+            }
+          first = FALSE;
           if (result != LDAP_SUCCESS)
             return enlace_set_ldap_error (error, result, diag, _("searching %s for %s"), base,
                                           filter);

@@ -81,6 +81,18 @@ check "the size limit holds for a plain search ($plain entries)" test "$plain" -
 run_cmd enlace export --bind-dn "$staff" --password-file "$pw" -o staff.xml
 expect_rc 0 "export as staff under the size limit"
 check "the size-limited export is the same public snapshot" cmp -s staff.xml public.xml
+# A limit on the page itself (size.pr): 1000 is refused, smaller pages fit.
+ldapmodify -H "$ENLACE_URI" -Y EXTERNAL -Q >/dev/null <<'EOF' || bail_out "cannot set the page limit"
+dn: olcDatabase={-1}frontend,cn=config
+changetype: modify
+replace: olcSizeLimit
+olcSizeLimit: size.soft=5 size.hard=5 size.pr=7 size.prtotal=unlimited
+EOF
+paged=$(ldapsearch -H "$ENLACE_URI" -x -D "$staff" -y <(printf 'staff-secret-1') -LLL -E pr=1000/noprompt -b "$ENLACE_BASE" '(objectClass=enlaceLiaison)' dn 2>&1)
+check "the server refuses pages of 1000" has <(echo "$paged") "Administrative limit exceeded"
+run_cmd enlace export --bind-dn "$staff" --password-file "$pw" -o staff-pr.xml
+expect_rc 0 "export as staff under a page-size limit"
+check "it still yields the same public snapshot" cmp -s staff-pr.xml public.xml
 ldapmodify -H "$ENLACE_URI" -Y EXTERNAL -Q >/dev/null <<'EOF'
 dn: olcDatabase={-1}frontend,cn=config
 changetype: modify
