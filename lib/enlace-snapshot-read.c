@@ -155,7 +155,13 @@ validate (const char *path, const char *data, gsize len, GError **error)
         }
       int rc;
       while ((rc = xmlTextReaderRead (r->reader)) == 1)
-        ;
+        if (xmlTextReaderNodeType (r->reader) == XML_READER_TYPE_DOCUMENT_TYPE)
+          {
+            /* Entities are the one way XML data can reach beyond itself. */
+            g_string_append_printf (r->errors, _("\n  %s: a snapshot has no DOCTYPE"), name);
+            r->n_errors++;
+            break;
+          }
       if (rc != 0 || r->n_errors > 0 || (pass == 1 && xmlTextReaderIsValid (r->reader) != 1))
         return reader_failed (r, error);
     }
@@ -295,6 +301,11 @@ enlace_snapshot_reader_next (EnlaceSnapshotReader *r, GError **error)
       r->advanced = FALSE;
       if (rc != 1)
         break;
+      if (xmlTextReaderNodeType (r->reader) == XML_READER_TYPE_DOCUMENT_TYPE)
+        {
+          rc = -1; /* never in a valid snapshot */
+          break;
+        }
       if (xmlTextReaderNodeType (r->reader) != XML_READER_TYPE_ELEMENT)
         continue;
       int depth = xmlTextReaderDepth (r->reader);

@@ -141,6 +141,10 @@ printf '<?xml version="1.0"?>\n<directory xmlns="urn:enlace:directory:1">\n  <bo
 run_cmd enlace import broken.xml
 expect_rc 2 "a document that is not well-formed is refused"
 check "with its line" has err "broken.xml:[34]:"
+{ printf '<?xml version="1.0"?>\n<!DOCTYPE directory [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'; tail -n +2 full.xml; } >doctype.xml
+run_cmd enlace import doctype.xml
+expect_rc 2 "a document with a DOCTYPE (entities) is refused"
+check "saying so" has err "doctype.xml: a snapshot has no DOCTYPE"
 sed 's|urn:enlace:directory:1|urn:enlace:directory:2|' full.xml >v2.xml
 run_cmd enlace import v2.xml
 expect_rc 2 "a document of another version is refused"
