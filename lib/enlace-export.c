@@ -68,7 +68,7 @@ typedef struct {
   const EnlaceSnapshotKind *kind;
   const EnlaceExportOptions *options;
   guint done;
-  guint hints[64];   /* see enlace_snapshot_kind_attribute() */
+  guint hints[64];   /* see enlace_snapshot_read_slots() */
   GString *value;    /* the value being written */
 } Export;
 
@@ -102,19 +102,9 @@ xml_safe (const char *value)
 #define INDENT_ENTRY "\n    "
 #define INDENT_FIELD "\n      "
 
-/* One attribute of the entry being written: its values, kept as libldap
- * returned them (no copy), and the field they belong to. */
-typedef struct {
-  guint field;
-  struct berval *vals;
-  char *lang; /* a label's language */
-} Slot;
-
-#define MAX_SLOTS 64
-
 /* Puts value @v of @slot, as the snapshot has it, in ex->value. */
 static gboolean
-convert (Export *ex, const char *id, const Slot *slot, guint v, GError **error)
+convert (Export *ex, const char *id, const EnlaceSlot *slot, guint v, GError **error)
 {
   const EnlaceField *field = &ex->kind->fields[slot->field];
   g_string_truncate (ex->value, 0);
@@ -129,7 +119,7 @@ convert (Export *ex, const char *id, const Slot *slot, guint v, GError **error)
 }
 
 static gboolean
-write_entry (Export *ex, const Slot *slots, guint n_slots, GError **error)
+write_entry (Export *ex, const EnlaceSlot *slots, guint n_slots, GError **error)
 {
   const EnlaceSnapshotKind *kind = ex->kind;
   xmlTextWriterPtr w = ex->writer;
@@ -208,49 +198,13 @@ export_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GErr
 {
   Export *ex = user_data;
   const EnlaceSnapshotKind *kind = ex->kind;
-  LDAP *ld = enlace_directory_get_ldap (dir);
-  BerElement *ber = NULL;
-  struct berval dn = { 0, NULL };
-  if (ldap_get_dn_ber (ld, entry, &ber, &dn) != LDAP_SUCCESS)
-    return TRUE;
-  Slot slots[MAX_SLOTS];
-  guint n_slots = 0;
-  for (guint position = 0;; position++)
-    {
-      struct berval attr = { 0, NULL };
-      struct berval *vals = NULL;
-      if (ldap_get_attribute_ber (ld, entry, ber, &attr, &vals) != LDAP_SUCCESS
-          || attr.bv_val == NULL)
-        break;
-      const char *semi = memchr (attr.bv_val, ';', attr.bv_len);
-      gsize base_len = semi != NULL ? (gsize) (semi - attr.bv_val) : attr.bv_len;
-      int f = enlace_snapshot_kind_attribute (kind, attr.bv_val, base_len, position, ex->hints,
-                                              G_N_ELEMENTS (ex->hints));
-      const EnlaceField *field = f >= 0 ? &kind->fields[f] : NULL;
-      /* Options other than a language tag belong to no field. */
-      if (field == NULL || vals == NULL || vals[0].bv_val == NULL || n_slots == MAX_SLOTS
-          || (semi != NULL && field->type != ENLACE_FIELD_LABEL)
-          || ((field->flags & ENLACE_FIELD_RESTRICTED) && !ex->options->include_restricted))
-        {
-          ber_memfree (vals);
-          continue;
-        }
-      slots[n_slots].field = (guint) f;
-      slots[n_slots].vals = vals;
-      slots[n_slots].lang = field->type == ENLACE_FIELD_LABEL
-                                ? enlace_field_label_lang (semi != NULL ? semi + 1 : "",
-                                                           semi != NULL ? attr.bv_len - base_len - 1
-                                                                        : 0)
-                                : NULL;
-      n_slots++;
-    }
-  ber_free (ber, 0);
+  EnlaceSlot slots[ENLACE_MAX_SLOTS];
+  guint n_slots = enlace_snapshot_read_slots (kind, enlace_directory_get_ldap (dir), entry,
+                                              ex->options->include_restricted, ex->hints,
+                                              G_N_ELEMENTS (ex->hints), slots,
+                                              G_N_ELEMENTS (slots));
   gboolean ok = write_entry (ex, slots, n_slots, error);
-  for (guint s = 0; s < n_slots; s++)
-    {
-      ber_memfree (slots[s].vals);
-      g_free (slots[s].lang);
-    }
+  enlace_snapshot_slots_clear (slots, n_slots);
   if (!ok)
     return FALSE;
   ex->done++;

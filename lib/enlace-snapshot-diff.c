@@ -317,7 +317,6 @@ format_json (GString *out, const char *old_path, Snapshot *old, const char *new_
 
 /**
  * enlace_snapshot_diff:
- * @n_changes: (out): how many entries differ
  *
  * Compares two snapshots (each validated first) and appends the changes
  * to @out: entries added, retired (or dropped from a snapshot that leaves
@@ -326,7 +325,7 @@ format_json (GString *out, const char *old_path, Snapshot *old, const char *new_
  */
 gboolean
 enlace_snapshot_diff (const char *old_path, const char *new_path, EnlaceDiffFormat format,
-                      GString *out, guint *n_changes, GError **error)
+                      GString *out, GError **error)
 {
   Snapshot old = { 0 }, new = { 0 };
   gboolean ok = load (old_path, &old, error) && load (new_path, &new, error);
@@ -340,7 +339,6 @@ enlace_snapshot_diff (const char *old_path, const char *new_path, EnlaceDiffForm
         format_json (out, old_path, &old, new_path, &new, items, counts);
       else
         format_text (out, old_path, &old, new_path, &new, items, counts);
-      *n_changes = items->len;
     }
   snapshot_clear (&old);
   snapshot_clear (&new);

@@ -229,8 +229,7 @@ import_record (EnlaceDirectory *dir, const EnlaceRecord *record, gboolean restri
   else
     {
       g_autoptr(EnlaceRecord) current = enlace_record_new_from_entry (
-          kind, enlace_directory_get_ldap (dir), ldap_first_entry (enlace_directory_get_ldap (dir), res),
-          NULL, 0);
+          kind, enlace_directory_get_ldap (dir), ldap_first_entry (enlace_directory_get_ldap (dir), res));
       ldap_msgfree (res);
       for (guint i = 0; i < kind->n_fields; i++)
         {

@@ -144,16 +144,6 @@ enlace_snapshot_kind_by_section (const char *section)
   return NULL;
 }
 
-/* "term" names four kinds; the others only one. */
-const EnlaceSnapshotKind *
-enlace_snapshot_kind_by_element (const char *element)
-{
-  for (guint i = 0; enlace_snapshot_kinds[i] != NULL; i++)
-    if (g_strcmp0 (enlace_snapshot_kinds[i]->element, element) == 0)
-      return enlace_snapshot_kinds[i];
-  return NULL;
-}
-
 const EnlaceField *
 enlace_snapshot_kind_field (const EnlaceSnapshotKind *kind, const char *name, guint *index)
 {
@@ -258,7 +248,7 @@ append_ref (GString *out, const char *dn, gsize len)
  *
  * Appends the snapshot form of one LDAP value of @field to @out: a date
  * as YYYY-MM-DD, a DN as its entry's ID, TRUE as true; a label's text
- * (its language is in the attribute's options: enlace_field_label_lang()).
+ * (its language is the slot's: enlace_snapshot_read_slots()).
  */
 void
 enlace_field_append_value (const EnlaceField *field, const struct berval *bv, GString *out)
@@ -294,14 +284,10 @@ enlace_field_append_value (const EnlaceField *field, const struct berval *bv, GS
     }
 }
 
-/**
- * enlace_field_label_lang:
- * @options: an attribute description's options ("lang-es", "binary;lang-en")
- *
- * Returns: (transfer full): the language tag among them, in lower case, or "".
- */
-char *
-enlace_field_label_lang (const char *options, gsize len)
+/* The language tag among an attribute description's options ("lang-es",
+ * "binary;lang-en"), in lower case, or "". */
+static char *
+label_lang (const char *options, gsize len)
 {
   g_autofree char *opts = g_strndup (options, len);
   g_auto(GStrv) parts = g_strsplit (opts, ";", -1);
@@ -311,19 +297,12 @@ enlace_field_label_lang (const char *options, gsize len)
   return g_strdup ("");
 }
 
-/**
- * enlace_snapshot_kind_attribute:
- * @name: an attribute type, without options (@len bytes)
- * @position: where it came in the entry
- * @hints: (nullable): @n_hints field indexes, G_MAXUINT at first, kept from
- *   one entry to the next
- *
- * Returns: the index of the field @name belongs to, or -1. The server sends
- * attributes in the same order entry after entry, so the field found at
- * the same position last time is tried first, by an exact comparison.
- */
-int
-enlace_snapshot_kind_attribute (const EnlaceSnapshotKind *kind, const char *name, gsize len,
+/* The index of the field attribute type @name (@len bytes, no options)
+ * belongs to, or -1. The server sends attributes in the same order entry
+ * after entry, so the field found at the same @position last time (in
+ * @hints) is tried first, by an exact comparison. */
+static int
+kind_attribute (const EnlaceSnapshotKind *kind, const char *name, gsize len,
                                 guint position, guint *hints, guint n_hints)
 {
   if (hints != NULL && position < n_hints && hints[position] < kind->n_fields)
@@ -345,33 +324,29 @@ enlace_snapshot_kind_attribute (const EnlaceSnapshotKind *kind, const char *name
   return -1;
 }
 
-static void
-append_values (EnlaceRecord *record, guint i, char **added, guint n_added)
-{
-  guint n_old = record->values[i] != NULL ? g_strv_length (record->values[i]) : 0;
-  record->values[i] = g_renew (char *, record->values[i], n_old + n_added + 1);
-  memcpy (record->values[i] + n_old, added, n_added * sizeof (char *));
-  record->values[i][n_old + n_added] = NULL;
-}
-
 /**
- * enlace_record_new_from_entry:
- * @hints: (nullable): see enlace_snapshot_kind_attribute()
+ * enlace_snapshot_read_slots:
+ * @include_restricted: whether restricted fields are read
+ * @hints: (nullable): @n_hints field indexes, G_MAXUINT at first, kept from
+ *   one entry of a search to the next: they save matching attribute names
+ * @slots: (out caller-allocates): room for @max_slots
  *
- * Reads a search result entry into a record of @kind, in one pass over
- * the entry: every attribute the kind's table names, values in the
- * server's order. A single-valued field keeps the first value only.
+ * Reads a search result entry in one pass: every attribute of @kind's
+ * table, as libldap returns it (no copy), in the server's order. Free the
+ * slots with enlace_snapshot_slots_clear().
+ *
+ * Returns: how many slots were filled.
  */
-EnlaceRecord *
-enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry,
-                              guint *hints, guint n_hints)
+guint
+enlace_snapshot_read_slots (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry,
+                            gboolean include_restricted, guint *hints, guint n_hints,
+                            EnlaceSlot *slots, guint max_slots)
 {
-  EnlaceRecord *record = enlace_record_new (kind);
   BerElement *ber = NULL;
   struct berval dn = { 0, NULL };
   if (ldap_get_dn_ber (ld, entry, &ber, &dn) != LDAP_SUCCESS)
-    return record;
-  g_autoptr(GString) value = g_string_new (NULL);
+    return 0;
+  guint n_slots = 0;
   for (guint position = 0;; position++)
     {
       struct berval attr = { 0, NULL };
@@ -381,36 +356,77 @@ enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMess
         break;
       const char *semi = memchr (attr.bv_val, ';', attr.bv_len);
       gsize base_len = semi != NULL ? (gsize) (semi - attr.bv_val) : attr.bv_len;
-      int i = enlace_snapshot_kind_attribute (kind, attr.bv_val, base_len, position, hints,
-                                              n_hints);
-      const EnlaceField *field = i >= 0 ? &kind->fields[i] : NULL;
+      int f = kind_attribute (kind, attr.bv_val, base_len, position, hints, n_hints);
+      const EnlaceField *field = f >= 0 ? &kind->fields[f] : NULL;
       /* Options other than a language tag belong to no field. */
-      if (field != NULL && vals != NULL && (semi == NULL || field->type == ENLACE_FIELD_LABEL))
+      if (field == NULL || vals == NULL || vals[0].bv_val == NULL || n_slots == max_slots
+          || (semi != NULL && field->type != ENLACE_FIELD_LABEL)
+          || ((field->flags & ENLACE_FIELD_RESTRICTED) && !include_restricted))
         {
-          guint n = 0;
-          while (vals[n].bv_val != NULL)
-            n++;
-          if (!(field->flags & ENLACE_FIELD_MULTI))
-            n = record->values[i] != NULL ? 0 : MIN (n, 1);
-          g_autofree char *lang
-              = field->type == ENLACE_FIELD_LABEL
-                    ? enlace_field_label_lang (semi != NULL ? semi + 1 : "",
-                                               semi != NULL ? attr.bv_len - base_len - 1 : 0)
-                    : NULL;
-          char **added = g_newa (char *, MAX (n, 1));
-          for (guint v = 0; v < n; v++)
-            {
-              g_string_truncate (value, 0);
-              if (lang != NULL)
-                g_string_append_printf (value, "%s:", lang);
-              enlace_field_append_value (field, &vals[v], value);
-              added[v] = g_strndup (value->str, value->len);
-            }
-          if (n > 0)
-            append_values (record, i, added, n);
+          ber_memfree (vals);
+          continue;
         }
-      ber_memfree (vals);
+      slots[n_slots].field = (guint) f;
+      slots[n_slots].vals = vals;
+      slots[n_slots].lang
+          = field->type == ENLACE_FIELD_LABEL
+                ? label_lang (semi != NULL ? semi + 1 : "",
+                              semi != NULL ? attr.bv_len - base_len - 1 : 0)
+                : NULL;
+      n_slots++;
     }
   ber_free (ber, 0);
+  return n_slots;
+}
+
+void
+enlace_snapshot_slots_clear (EnlaceSlot *slots, guint n_slots)
+{
+  for (guint s = 0; s < n_slots; s++)
+    {
+      ber_memfree (slots[s].vals);
+      g_free (slots[s].lang);
+    }
+}
+
+/**
+ * enlace_record_new_from_entry:
+ *
+ * Reads a search result entry into a record of @kind: every attribute the
+ * kind's table names, restricted ones too, values in the server's order.
+ * A single-valued field keeps the first value only.
+ */
+EnlaceRecord *
+enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry)
+{
+  EnlaceRecord *record = enlace_record_new (kind);
+  EnlaceSlot slots[ENLACE_MAX_SLOTS];
+  guint n_slots = enlace_snapshot_read_slots (kind, ld, entry, TRUE, NULL, 0, slots,
+                                              G_N_ELEMENTS (slots));
+  g_autoptr(GString) value = g_string_new (NULL);
+  for (guint s = 0; s < n_slots; s++)
+    {
+      guint i = slots[s].field;
+      const EnlaceField *field = &kind->fields[i];
+      guint n = 0;
+      while (slots[s].vals[n].bv_val != NULL)
+        n++;
+      if (!(field->flags & ENLACE_FIELD_MULTI))
+        n = record->values[i] != NULL ? 0 : 1;
+      guint old = record->values[i] != NULL ? g_strv_length (record->values[i]) : 0;
+      if (n == 0)
+        continue;
+      record->values[i] = g_renew (char *, record->values[i], old + n + 1);
+      for (guint v = 0; v < n; v++)
+        {
+          g_string_truncate (value, 0);
+          if (slots[s].lang != NULL)
+            g_string_append_printf (value, "%s:", slots[s].lang);
+          enlace_field_append_value (field, &slots[s].vals[v], value);
+          record->values[i][old + v] = g_strndup (value->str, value->len);
+        }
+      record->values[i][old + n] = NULL;
+    }
+  enlace_snapshot_slots_clear (slots, n_slots);
   return record;
 }

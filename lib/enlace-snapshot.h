@@ -55,11 +55,7 @@ typedef struct {
 /* Every kind, in document order. */
 extern const EnlaceSnapshotKind *const enlace_snapshot_kinds[];
 const EnlaceSnapshotKind *enlace_snapshot_kind_by_section (const char *section);
-const EnlaceSnapshotKind *enlace_snapshot_kind_by_element (const char *element);
-int enlace_snapshot_kind_attribute (const EnlaceSnapshotKind *kind, const char *name, gsize len,
-                                    guint position, guint *hints, guint n_hints);
 void enlace_field_append_value (const EnlaceField *field, const struct berval *bv, GString *out);
-char *enlace_field_label_lang (const char *options, gsize len);
 const EnlaceField *enlace_snapshot_kind_field (const EnlaceSnapshotKind *kind, const char *name,
                                                guint *index);
 
@@ -79,7 +75,23 @@ const char *enlace_record_get (const EnlaceRecord *record, const char *name);
 const char *enlace_record_id (const EnlaceRecord *record);
 gboolean enlace_record_values_equal (char **a, char **b);
 EnlaceRecord *enlace_record_new_from_entry (const EnlaceSnapshotKind *kind, LDAP *ld,
-                                            LDAPMessage *entry, guint *hints, guint n_hints);
+                                            LDAPMessage *entry);
+
+/* One attribute of an entry as libldap returned it: its values (no copy)
+ * and the field they belong to. More attributes than ENLACE_MAX_SLOTS in
+ * one entry are not read. */
+typedef struct {
+  guint field;
+  struct berval *vals;
+  char *lang; /* a label's language; NULL for other fields */
+} EnlaceSlot;
+
+#define ENLACE_MAX_SLOTS 64
+
+guint enlace_snapshot_read_slots (const EnlaceSnapshotKind *kind, LDAP *ld, LDAPMessage *entry,
+                                  gboolean include_restricted, guint *hints, guint n_hints,
+                                  EnlaceSlot *slots, guint max_slots);
+void enlace_snapshot_slots_clear (EnlaceSlot *slots, guint n_slots);
 
 /* Export. */
 typedef void (*EnlaceSnapshotProgressFunc) (guint done, gpointer user_data);
@@ -133,7 +145,7 @@ gboolean enlace_snapshot_import (EnlaceDirectory *dir, const char *path,
 typedef enum { ENLACE_DIFF_TEXT, ENLACE_DIFF_JSON } EnlaceDiffFormat;
 
 gboolean enlace_snapshot_diff (const char *old_path, const char *new_path, EnlaceDiffFormat format,
-                               GString *out, guint *n_changes, GError **error);
+                               GString *out, GError **error);
 
 /* The printable directory and web page (schema/enlace-publish.xsl). */
 gboolean enlace_snapshot_publish (const char *snapshot_path, const char *language,

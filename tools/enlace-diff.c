@@ -31,8 +31,7 @@ ENLACE_BUILTIN_PROTO (diff)
       return FALSE;
     }
   g_autoptr(GString) out = g_string_new (NULL);
-  guint n_changes = 0;
-  if (!enlace_snapshot_diff (argv[1], argv[2], format, out, &n_changes, error))
+  if (!enlace_snapshot_diff (argv[1], argv[2], format, out, error))
     return FALSE;
   return enlace_command_write (out, error);
 }
