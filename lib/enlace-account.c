@@ -4,8 +4,11 @@
  *   cn=NAME,ou=secretariat,ou=accounts,BASE   Secretariat administrator
  *   cn=NAME,c=XX,ou=accounts,BASE             Cancillería of XX
  *   cn=NAME,ou=staff,ou=accounts,BASE         staff, read-only
+ *   cn=NAME,ou=addressbook,ou=accounts,BASE   an address book: current
+ *                                             entries, no restricted field
  * Passwords are set with the Password Modify operation (RFC 3062), so the
- * server hashes them; enlace never stores or sends a hash of its own. */
+ * server hashes them (Argon2) and applies its password policy; enlace
+ * never stores or sends a hash of its own. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -23,6 +26,7 @@ static const char *const kind_names[] = {
   [ENLACE_ACCOUNT_SECRETARIAT] = "secretariat",
   [ENLACE_ACCOUNT_CANCILLERIA] = "cancilleria",
   [ENLACE_ACCOUNT_STAFF] = "staff",
+  [ENLACE_ACCOUNT_ADDRESSBOOK] = "addressbook",
 };
 
 void
@@ -34,6 +38,7 @@ enlace_account_free (EnlaceAccount *a)
   g_free (a->name);
   g_free (a->country);
   g_free (a->description);
+  g_free (a->locked);
   g_free (a);
 }
 
@@ -47,7 +52,8 @@ enlace_account_kind_parse (const char *text, EnlaceAccountKind *kind, GError **e
         return TRUE;
       }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               _("kind '%s' is not one of secretariat, cancilleria, staff"), text ? text : "");
+               _("kind '%s' is not one of secretariat, cancilleria, staff, addressbook"),
+               text ? text : "");
   return FALSE;
 }
 
@@ -166,9 +172,14 @@ enlace_account_add (EnlaceDirectory *dir, EnlaceAccountKind kind, const char *co
   enlace_mods_add (mods, LDAP_MOD_ADD, "cn", name);
   enlace_mods_add (mods, LDAP_MOD_ADD, "sn", kind_names[kind]);
   enlace_mods_add (mods, LDAP_MOD_ADD, "description", desc);
-  if (!enlace_directory_add (dir, dn, enlace_mods_get (mods), error)
-      || !enlace_account_set_password (dir, dn, password, error))
+  if (!enlace_directory_add (dir, dn, enlace_mods_get (mods), error))
     return NULL;
+  /* An account without its password is no account: undo the add. */
+  if (!enlace_account_set_password (dir, dn, password, error))
+    {
+      ldap_delete_ext_s (enlace_directory_get_ldap (dir), dn, NULL, NULL);
+      return NULL;
+    }
   return g_steal_pointer (&dn);
 }
 
@@ -179,6 +190,7 @@ collect (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **
   g_autoptr(EnlaceLdapString) dn = ldap_get_dn (ld, entry);
   g_autoptr(EnlaceBervalArray) cn = ldap_get_values_len (ld, entry, "cn");
   g_autoptr(EnlaceBervalArray) desc = ldap_get_values_len (ld, entry, "description");
+  g_autoptr(EnlaceBervalArray) locked = ldap_get_values_len (ld, entry, "pwdAccountLockedTime");
   LDAPDN parsed = NULL;
   if (dn == NULL || ldap_str2dn (dn, &parsed, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
     return TRUE;
@@ -187,6 +199,11 @@ collect (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **
   a->dn = g_strdup (dn);
   a->name = cn && cn[0] ? g_strndup (cn[0]->bv_val, cn[0]->bv_len) : g_strdup ("");
   a->description = desc && desc[0] ? g_strndup (desc[0]->bv_val, desc[0]->bv_len) : NULL;
+  if (locked && locked[0] && locked[0]->bv_len >= 14)
+    a->locked = g_strdup_printf ("%.4s-%.2s-%.2s %.2s:%.2s:%.2sZ", locked[0]->bv_val,
+                                 locked[0]->bv_val + 4, locked[0]->bv_val + 6,
+                                 locked[0]->bv_val + 8, locked[0]->bv_val + 10,
+                                 locked[0]->bv_val + 12);
   /* The parent RDN says the kind. */
   LDAPAVA *parent = parsed[1] ? parsed[1][0] : NULL;
   g_autofree char *type = parent ? g_strndup (parent->la_attr.bv_val, parent->la_attr.bv_len) : NULL;
@@ -199,11 +216,16 @@ collect (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **
     }
   else if (g_strcmp0 (value, "secretariat") == 0)
     a->kind = ENLACE_ACCOUNT_SECRETARIAT;
+  else if (g_strcmp0 (value, "addressbook") == 0)
+    a->kind = ENLACE_ACCOUNT_ADDRESSBOOK;
   else
     a->kind = ENLACE_ACCOUNT_STAFF;
   g_ptr_array_add (user_data, a);
   return TRUE;
 }
+
+/* pwdAccountLockedTime is operational: it comes only when asked for. */
+static const char *const account_attrs[] = { "cn", "description", "pwdAccountLockedTime", NULL };
 
 static int
 by_dn (gconstpointer a, gconstpointer b)
@@ -225,11 +247,87 @@ GPtrArray *
 enlace_account_list (EnlaceDirectory *dir, GError **error)
 {
   g_autofree char *accounts = enlace_dn_child ("ou", "accounts", enlace_directory_get_base (dir));
-  const char *attrs[] = { "cn", "description", NULL };
   g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) enlace_account_free);
-  if (!enlace_directory_search (dir, accounts, LDAP_SCOPE_SUBTREE, "(objectClass=person)", attrs,
-                                collect, found, error))
+  if (!enlace_directory_search (dir, accounts, LDAP_SCOPE_SUBTREE, "(objectClass=person)",
+                                account_attrs, collect, found, error))
     return NULL;
   g_ptr_array_sort (found, by_dn);
   return g_steal_pointer (&found);
+}
+
+/**
+ * enlace_account_find:
+ * @kind: (nullable): only an account of this kind
+ * @country: (nullable): only a Cancillería account of this country
+ *
+ * Returns: (transfer full): the one account named @name, or %NULL with
+ * %ENLACE_ERROR_NOT_FOUND, or %ENLACE_ERROR_INVALID when the name is
+ * another's too and @kind (and @country) do not tell them apart.
+ */
+EnlaceAccount *
+enlace_account_find (EnlaceDirectory *dir, const char *name, const EnlaceAccountKind *kind,
+                     const char *country, GError **error)
+{
+  g_autofree char *accounts = enlace_dn_child ("ou", "accounts", enlace_directory_get_base (dir));
+  g_autofree char *filter = enlace_filter_printf ("(&(objectClass=person)(cn=%s))", name);
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func ((GDestroyNotify) enlace_account_free);
+  if (!enlace_directory_search (dir, accounts, LDAP_SCOPE_SUBTREE, filter, account_attrs,
+                                collect, found, error))
+    return NULL;
+  for (guint i = found->len; i-- > 0;)
+    {
+      EnlaceAccount *a = found->pdata[i];
+      if ((kind != NULL && a->kind != *kind)
+          || (country != NULL && g_ascii_strcasecmp (country, a->country ? a->country : "") != 0))
+        g_ptr_array_remove_index (found, i);
+    }
+  if (found->len == 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_NOT_FOUND,
+                   _("no account named '%s' is visible to you"), name);
+      return NULL;
+    }
+  if (found->len > 1)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("%u accounts are named '%s': say which with --kind (and --country)"),
+                   found->len, name);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (found, 0);
+}
+
+/**
+ * enlace_account_unlock:
+ * @was_locked: (out) (optional): whether it was locked
+ *
+ * Lets an account that slapo-ppolicy locked after repeated failed binds
+ * bind again (the Secretariat's to do).
+ */
+gboolean
+enlace_account_unlock (EnlaceDirectory *dir, EnlaceAccount *account, gboolean *was_locked,
+                       GError **error)
+{
+  if (was_locked != NULL)
+    *was_locked = account->locked != NULL;
+  if (account->locked == NULL)
+    return TRUE;
+  g_autoptr(EnlaceMods) mods = enlace_mods_new ();
+  enlace_mods_add (mods, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
+  return enlace_directory_modify (dir, account->dn, enlace_mods_get (mods), NULL, error);
+}
+
+/**
+ * enlace_account_remove:
+ *
+ * Deletes an account: it can no longer bind. What it did stays in the
+ * history, under its DN.
+ */
+gboolean
+enlace_account_remove (EnlaceDirectory *dir, EnlaceAccount *account, GError **error)
+{
+  int rc = ldap_delete_ext_s (enlace_directory_get_ldap (dir), account->dn, NULL, NULL);
+  if (rc != LDAP_SUCCESS)
+    return enlace_set_ldap_error (error, rc, NULL, _("removing the account %s"), account->dn);
+  return TRUE;
 }

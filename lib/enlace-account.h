@@ -1,6 +1,7 @@
 /* enlace-account.h — the accounts that bind to the directory: Secretariat
- * administrators, one or more per Cancillería, and read-only staff. What
- * each may do is enforced by slapd's access rules (see enlace-local). */
+ * administrators, one or more per Cancillería, read-only staff, and
+ * address books. What each may do is enforced by slapd's access rules
+ * (docs/SECURITY.md, lib/enlace-local-config.c). */
 #pragma once
 
 #include <glib.h>
@@ -13,6 +14,7 @@ typedef enum {
   ENLACE_ACCOUNT_SECRETARIAT,
   ENLACE_ACCOUNT_CANCILLERIA,
   ENLACE_ACCOUNT_STAFF,
+  ENLACE_ACCOUNT_ADDRESSBOOK,
 } EnlaceAccountKind;
 
 typedef struct {
@@ -21,6 +23,7 @@ typedef struct {
   EnlaceAccountKind kind;
   char *country; /* for a Cancillería */
   char *description;
+  char *locked; /* when slapo-ppolicy locked it ("YYYY-MM-DD HH:MM:SSZ"), or NULL */
 } EnlaceAccount;
 
 void enlace_account_free (EnlaceAccount *account);
@@ -36,5 +39,11 @@ char *enlace_account_add (EnlaceDirectory *dir, EnlaceAccountKind kind, const ch
 gboolean enlace_account_set_password (EnlaceDirectory *dir, const char *dn, const char *password,
                                       GError **error);
 GPtrArray *enlace_account_list (EnlaceDirectory *dir, GError **error);
+EnlaceAccount *enlace_account_find (EnlaceDirectory *dir, const char *name,
+                                    const EnlaceAccountKind *kind, const char *country,
+                                    GError **error);
+gboolean enlace_account_unlock (EnlaceDirectory *dir, EnlaceAccount *account,
+                                gboolean *was_locked, GError **error);
+gboolean enlace_account_remove (EnlaceDirectory *dir, EnlaceAccount *account, GError **error);
 
 G_END_DECLS

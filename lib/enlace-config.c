@@ -7,6 +7,9 @@
 #include <errno.h>
 #include <string.h>
 #include <ldap.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include "enlace-config.h"
 #include "enlace-error.h"
@@ -261,32 +264,33 @@ enlace_config_resolve (EnlaceConfig *config, const char *config_file, GError **e
 }
 
 /**
- * enlace_config_read_password:
+ * enlace_read_password_file:
+ * @path: the file
+ * @what: what the password is for, for messages ("password-file")
  *
- * Reads the password file; one trailing newline is not part of the password.
+ * Reads a password from @path: one trailing line end is not part of it.
+ * Warns (enlace_warning()), as OpenLDAP's tools do, when others may read
+ * or write the file.
  *
- * Returns: (transfer full): the password, or %NULL with an error.
+ * Returns: (transfer full): the password, or %NULL with
+ * %ENLACE_ERROR_INVALID.
  */
 char *
-enlace_config_read_password (EnlaceConfig *config, GError **error)
+enlace_read_password_file (const char *path, const char *what, GError **error)
 {
-  const char *path = config->values[ENLACE_SETTING_PASSWORD_FILE];
   g_autofree char *contents = NULL;
   gsize len = 0;
   g_autoptr(GError) local_error = NULL;
-
-  if (path == NULL)
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("no password file configured"));
-      return NULL;
-    }
   if (!g_file_get_contents (path, &contents, &len, &local_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("password-file (from %s): %s"),
-                   enlace_config_source_describe (config, ENLACE_SETTING_PASSWORD_FILE),
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s: %s"), what,
                    local_error->message);
       return NULL;
     }
+  GStatBuf st;
+  if (g_stat (path, &st) == 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+    enlace_warning (_("%s %s is readable or writable by others (mode %04o): chmod 600 it"),
+                    what, path, (guint) (st.st_mode & 07777));
   if (len > 0 && contents[len - 1] == '\n')
     contents[--len] = '\0';
   if (len > 0 && contents[len - 1] == '\r')
@@ -294,9 +298,31 @@ enlace_config_read_password (EnlaceConfig *config, GError **error)
   if (len == 0 || strlen (contents) != len)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   _("password-file %s: the password must be non-empty and contain no NUL byte"),
+                   _("%s %s: the password must be non-empty and contain no NUL byte"), what,
                    path);
       return NULL;
     }
   return g_steal_pointer (&contents);
+}
+
+/**
+ * enlace_config_read_password:
+ *
+ * Reads the configured password file (see enlace_read_password_file()).
+ *
+ * Returns: (transfer full): the password, or %NULL with an error.
+ */
+char *
+enlace_config_read_password (EnlaceConfig *config, GError **error)
+{
+  const char *path = config->values[ENLACE_SETTING_PASSWORD_FILE];
+  if (path == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("no password file configured"));
+      return NULL;
+    }
+  g_autofree char *what = g_strdup_printf (_("password-file (from %s)"),
+                                           enlace_config_source_describe (
+                                               config, ENLACE_SETTING_PASSWORD_FILE));
+  return enlace_read_password_file (path, what, error);
 }

@@ -44,5 +44,6 @@ GKeyFile *enlace_config_get_keyfile (EnlaceConfig *config);
 
 gboolean enlace_config_resolve (EnlaceConfig *config, const char *config_file, GError **error);
 char *enlace_config_read_password (EnlaceConfig *config, GError **error);
+char *enlace_read_password_file (const char *path, const char *what, GError **error);
 
 G_END_DECLS

@@ -103,3 +103,32 @@ enlace_error_exit_code (const GError *error)
     return ENLACE_ERROR_INVALID;
   return ENLACE_ERROR_FAILED;
 }
+
+static EnlaceWarningFunc warning_func;
+static gpointer warning_data;
+
+/**
+ * enlace_warning_set_handler:
+ * @func: (nullable): called with each warning's text; %NULL drops them
+ *
+ * The library never prints: a warning (a password file others can read, a
+ * value kept as written) goes to @func, which a program shows its way.
+ */
+void
+enlace_warning_set_handler (EnlaceWarningFunc func, gpointer user_data)
+{
+  warning_func = func;
+  warning_data = user_data;
+}
+
+void
+enlace_warning (const char *format, ...)
+{
+  if (warning_func == NULL)
+    return;
+  va_list args;
+  va_start (args, format);
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  warning_func (text, warning_data);
+}

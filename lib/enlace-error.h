@@ -30,4 +30,8 @@ gboolean enlace_set_ldap_error (GError **error, int ldap_rc, const char *diagnos
 
 int enlace_error_exit_code (const GError *error);
 
+typedef void (*EnlaceWarningFunc) (const char *text, gpointer user_data);
+void enlace_warning_set_handler (EnlaceWarningFunc func, gpointer user_data);
+void enlace_warning (const char *format, ...) G_GNUC_PRINTF (1, 2);
+
 G_END_DECLS

@@ -2,8 +2,11 @@
  * in one directory:
  *
  *   DIR/enlace-local.conf   what enlace-local remembers (base, port)
- *   DIR/slapd.d/            the cn=config tree, made once by slapadd -n0
+ *   DIR/slapd.d/            the cn=config tree (enlace-local-config.c),
+ *                           reconciled on every start (enlace-local-reconcile.c)
  *   DIR/data/               the directory (back-mdb)
+ *   DIR/accounts/           the accounts, and their password policy
+ *   DIR/campaigns/          the re-confirmation campaigns
  *   DIR/accesslog/          change history (slapo-accesslog)
  *   DIR/ldapi               the socket; DIR/slapd.pid, DIR/slapd.log
  *
@@ -28,8 +31,8 @@
 #include "enlace-data.h"
 #include "enlace-directory.h"
 #include "enlace-error.h"
-#include "enlace-ldif.h"
 #include "enlace-local.h"
+#include "enlace-local-private.h"
 
 /* sun_path in struct sockaddr_un holds 108 bytes with the NUL. */
 #define MAX_SOCKET_PATH 107
@@ -37,9 +40,6 @@
 #define START_TIMEOUT_MS 30000
 #define STOP_TIMEOUT_MS 30000
 #define POLL_MS 50
-/* back-mdb's map is virtual; 10 MiB (the default) overflows near 5k entries. */
-#define DB_MAX_SIZE "4294967296"
-#define LOG_MAX_SIZE "2147483648"
 
 struct _EnlaceLocal {
   char *dir;
@@ -47,6 +47,8 @@ struct _EnlaceLocal {
   char *uri;
   char *base;
   guint port;
+  char *notice; /* what the last start changed, for the user */
+  gboolean prepared;
 };
 
 static char *
@@ -137,6 +139,7 @@ enlace_local_free (EnlaceLocal *local)
   g_free (local->socket_path);
   g_free (local->uri);
   g_free (local->base);
+  g_free (local->notice);
   g_free (local);
 }
 
@@ -180,13 +183,6 @@ enlace_local_is_set_up (EnlaceLocal *local)
   g_autofree char *conf = path_in (local, "enlace-local.conf");
   g_autofree char *slapd_d = path_in (local, "slapd.d");
   return g_file_test (conf, G_FILE_TEST_IS_REGULAR) && g_file_test (slapd_d, G_FILE_TEST_IS_DIR);
-}
-
-static const char *
-slapd_binary (void)
-{
-  const char *env = g_getenv ("ENLACE_SLAPD");
-  return env && *env ? env : ENLACE_SLAPD;
 }
 
 /* A pid is ours only while it runs (not a zombie) and its command line names
@@ -234,209 +230,8 @@ enlace_local_get_pid (EnlaceLocal *local)
   return pid_is_our_slapd (local, (GPid) pid) ? (GPid) pid : 0;
 }
 
-static void
-append_attr (GString *ldif, const char *attr, const char *value)
-{
-  enlace_ldif_append_str (ldif, attr, value);
-}
-
-static void
-append_schema_include (GString *ldif, const char *name)
-{
-  g_autofree char *path = g_build_filename (ENLACE_LDAP_SCHEMADIR, name, NULL);
-  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
-  g_string_append_printf (ldif, "include: %s\n\n", uri ? uri : path);
-}
-
-/* An slapo-unique URI, escaped by libldap (a base may hold spaces). */
-static char *
-unique_uri (const char *base, const char *attr, const char *filter)
-{
-  char *attrs[] = { (char *) attr, NULL };
-  LDAPURLDesc desc = { 0 };
-  desc.lud_scheme = (char *) "ldap";
-  desc.lud_dn = (char *) base;
-  desc.lud_attrs = attrs;
-  desc.lud_scope = LDAP_SCOPE_SUBTREE;
-  desc.lud_filter = (char *) filter;
-  char *uri = ldap_url_desc2str (&desc);
-  char *out = g_strdup (uri);
-  ldap_memfree (uri);
-  return out;
-}
-
-/* The access rules, enforced by slapd itself:
- *   Secretariat (cn=*,ou=secretariat,ou=accounts): write everything;
- *   campaigns (ou=campaigns, a database of its own): the Secretariat only;
- *   a Cancilleria (cn=*,c=XX,ou=accounts): write XX's liaisons and
- *     institutions, and add entries under c=XX;
- *   any other bound account (staff): read, but not the restricted fields;
- *   anonymous: nothing (the frontend lets it read the root DSE and schema).
- * slapd matches the regexes against normalised (lower-case) DNs. */
-static void
-append_acls (GString *ldif, const char *base)
-{
-  g_autofree char *lower = g_ascii_strdown (base, -1);
-  g_autofree char *re = g_regex_escape_string (lower, -1);
-  g_autofree char *secretariat = g_strdup_printf ("dn.children=\"ou=secretariat,ou=accounts,%s\"",
-                                                  lower);
-  g_autofree char *cancilleria = g_strdup_printf ("dn.children,expand=\"c=$1,ou=accounts,%s\"",
-                                                  lower);
-  char *rules[] = {
-    g_strdup_printf ("to attrs=userPassword by %s write by self write by anonymous auth "
-                     "by * none", secretariat),
-    g_strdup_printf ("to dn.subtree=\"ou=accounts,%s\" by %s write by self read by * none",
-                     lower, secretariat),
-    g_strdup_printf ("to dn.regex=\"^enlaceId=[^,]+,c=([a-z]+),%s$\" "
-                     "attrs=enlaceMobile,enlaceNotes by %s write by %s write by * none",
-                     re, secretariat, cancilleria),
-    g_strdup_printf ("to dn.regex=\"^enlaceId=[^,]+,c=([a-z]+),%s$\" by %s write by %s write "
-                     "by users read by * none", re, secretariat, cancilleria),
-    g_strdup_printf ("to dn.regex=\"^c=([a-z]+),%s$\" attrs=children by %s write by %s write "
-                     "by users read by * none", re, secretariat, cancilleria),
-    g_strdup_printf ("to * by %s write by users read by * none", secretariat),
-  };
-  for (gsize i = 0; i < G_N_ELEMENTS (rules); i++)
-    {
-      g_autofree char *value = g_strdup_printf ("{%zu}%s", i, rules[i]);
-      append_attr (ldif, "olcAccess", value);
-      g_free (rules[i]);
-    }
-}
-
-/* The cn=config tree, as LDIF for slapadd -n0. Values go through the LDIF
- * writer so odd paths are base64-encoded, not pasted. */
-static GString *
-build_config_ldif (EnlaceLocal *local, const char *schema_ldif)
-{
-  g_autofree char *rootdn = g_strdup_printf (
-      "gidNumber=%u+uidNumber=%u,cn=peercred,cn=external,cn=auth", (guint) getgid (),
-      (guint) getuid ());
-  g_autofree char *pidfile = path_in (local, "slapd.pid");
-  g_autofree char *argsfile = path_in (local, "slapd.args");
-  g_autofree char *data = path_in (local, "data");
-  g_autofree char *accesslog = path_in (local, "accesslog");
-  g_autofree char *campaigns = path_in (local, "campaigns");
-  g_autofree char *unique_id = unique_uri (local->base, "enlaceId", NULL);
-  /* A retired liaison's mailbox may pass to the successor. */
-  g_autofree char *unique_mail = unique_uri (
-      local->base, "mail", "(&(objectClass=enlaceLiaison)(!(enlaceStatus=retired)))");
-  GString *ldif = g_string_new ("# cn=config for an enlace-local instance; "
-                                "made once by enlace-local start.\n");
-
-  g_string_append (ldif, "dn: cn=config\nobjectClass: olcGlobal\ncn: config\n");
-  append_attr (ldif, "olcPidFile", pidfile);
-  append_attr (ldif, "olcArgsFile", argsfile);
-  append_attr (ldif, "olcLogLevel", "none");
-  g_string_append (ldif, "\n");
-
-  g_string_append (ldif, "dn: cn=module{0},cn=config\nobjectClass: olcModuleList\n"
-                         "cn: module{0}\n");
-  append_attr (ldif, "olcModulePath", ENLACE_SLAPD_MODULEDIR);
-  g_string_append (ldif, "olcModuleLoad: back_mdb\nolcModuleLoad: accesslog\n"
-                         "olcModuleLoad: unique\n\n");
-
-  g_string_append (ldif, "dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\n"
-                         "cn: schema\n\n");
-  append_schema_include (ldif, "core.ldif");
-  append_schema_include (ldif, "cosine.ldif");
-  append_schema_include (ldif, "inetorgperson.ldif");
-  g_string_append (ldif, schema_ldif);
-  g_string_append (ldif, "\n");
-
-  /* Anonymous users see the root DSE and the schema, nothing else;
-   * per-country write rights are added on top of this by the registry. */
-  g_string_append (ldif, "dn: olcDatabase={-1}frontend,cn=config\n"
-                         "objectClass: olcDatabaseConfig\nobjectClass: olcFrontendConfig\n"
-                         "olcDatabase: {-1}frontend\n"
-                         "olcAccess: {0}to dn.base=\"\" by * read\n"
-                         "olcAccess: {1}to dn.base=\"cn=Subschema\" by * read\n"
-                         "olcAccess: {2}to * by users read by * none\n\n");
-
-  g_string_append (ldif, "dn: olcDatabase={0}config,cn=config\nobjectClass: olcDatabaseConfig\n"
-                         "olcDatabase: {0}config\n");
-  append_attr (ldif, "olcRootDN", rootdn);
-  g_string_append (ldif, "\n");
-
-  g_string_append (ldif, "dn: olcDatabase={1}mdb,cn=config\nobjectClass: olcDatabaseConfig\n"
-                         "objectClass: olcMdbConfig\nolcDatabase: {1}mdb\n"
-                         "olcSuffix: cn=accesslog\n");
-  append_attr (ldif, "olcDbDirectory", accesslog);
-  append_attr (ldif, "olcRootDN", rootdn);
-  /* The change history holds old values, restricted ones too. */
-  g_autofree char *log_access = g_strdup_printf (
-      "{0}to * by dn.children=\"ou=secretariat,ou=accounts,%s\" read by * none", local->base);
-  append_attr (ldif, "olcAccess", log_access);
-  /* slapo-accesslog writes each operation in a transaction of its own, so
-   * a synced log costs one fdatasync per change: 80% of an import's time.
-   * The directory itself stays synced on every commit; the log is flushed
-   * every minute, so a power cut (not a crash of slapd) can lose at most
-   * the last minute of history, never data. Only reqDN is looked up
-   * (enlace history); objectClass and reqResult keys would be the same few
-   * values on every entry, an ever-growing list for nothing. */
-  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
-                         "olcDbNoSync: TRUE\n"
-                         "olcDbCheckpoint: 0 1\n"
-                         "olcDbIndex: reqDN eq\n"
-                         "olcDbIndex: reqStart eq\n\n");
-
-  /* The campaign's mail state (ou=campaigns) has a database of its own,
-   * glued under the directory. Sending records two writes a message; synced,
-   * they would cost two fdatasyncs each and bound the campaign to a few
-   * hundred messages a second. Like the history, it is flushed every minute:
-   * a crash of enlace or slapd loses nothing, a power cut the last minute.
-   * And no LDAP transactions there: slapd 2.5.13 crashes when a client
-   * dies while its transaction commits. */
-  g_autofree char *campaigns_suffix = g_strdup_printf ("ou=campaigns,%s", local->base);
-  g_autofree char *campaigns_access = g_strdup_printf (
-      "{0}to * by dn.children=\"ou=secretariat,ou=accounts,%s\" write by * none", local->base);
-  g_string_append (ldif, "dn: olcDatabase={2}mdb,cn=config\nobjectClass: olcDatabaseConfig\n"
-                         "objectClass: olcMdbConfig\nolcDatabase: {2}mdb\n");
-  append_attr (ldif, "olcSuffix", campaigns_suffix);
-  append_attr (ldif, "olcDbDirectory", campaigns);
-  append_attr (ldif, "olcRootDN", rootdn);
-  append_attr (ldif, "olcAccess", campaigns_access);
-  g_string_append (ldif, "olcSubordinate: TRUE\n"
-                         "olcDbMaxSize: " LOG_MAX_SIZE "\n"
-                         "olcDbNoSync: TRUE\n"
-                         "olcDbCheckpoint: 0 1\n"
-                         "olcDbIndex: objectClass eq\n"
-                         "olcDbIndex: cn,c eq\n"
-                         "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n\n");
-
-  g_string_append (ldif, "dn: olcDatabase={3}mdb,cn=config\nobjectClass: olcDatabaseConfig\n"
-                         "objectClass: olcMdbConfig\nolcDatabase: {3}mdb\n");
-  append_attr (ldif, "olcSuffix", local->base);
-  append_attr (ldif, "olcDbDirectory", data);
-  append_attr (ldif, "olcRootDN", rootdn);
-  append_acls (ldif, local->base);
-  g_string_append (ldif, "olcDbMaxSize: " DB_MAX_SIZE "\n"
-                         "olcDbIndex: objectClass eq\n"
-                         "olcDbIndex: entryUUID,entryCSN eq\n"
-                         "olcDbIndex: enlaceId,enlaceTermId,c,enlaceStatus eq\n"
-                         "olcDbIndex: enlaceRole,enlaceNetwork,enlaceCompetence eq\n"
-                         "olcDbIndex: enlaceInstitutionType,enlaceInstitution,member eq\n"
-                         /* Substrings only where lookups use them (address-book
-                          * clients): every write pays for each substring key. */
-                         "olcDbIndex: cn,sn,givenName,mail eq,sub\n"
-                         "olcDbIndex: displayName,o eq\n\n");
-
-  g_string_append (ldif, "dn: olcOverlay={0}accesslog,olcDatabase={3}mdb,cn=config\n"
-                         "objectClass: olcOverlayConfig\nobjectClass: olcAccessLogConfig\n"
-                         "olcOverlay: {0}accesslog\nolcAccessLogDB: cn=accesslog\n"
-                         "olcAccessLogOps: writes\nolcAccessLogOld: (objectClass=*)\n"
-                         "olcAccessLogSuccess: TRUE\n\n");
-
-  g_string_append (ldif, "dn: olcOverlay={1}unique,olcDatabase={3}mdb,cn=config\n"
-                         "objectClass: olcOverlayConfig\nobjectClass: olcUniqueConfig\n"
-                         "olcOverlay: {1}unique\n");
-  append_attr (ldif, "olcUniqueURI", unique_id);
-  append_attr (ldif, "olcUniqueURI", unique_mail);
-  return ldif;
-}
-
-static gboolean
-remove_tree (const char *path, GError **error)
+gboolean
+enlace_local_remove_tree (const char *path, GError **error)
 {
   if (g_file_test (path, G_FILE_TEST_IS_DIR) && !g_file_test (path, G_FILE_TEST_IS_SYMLINK))
     {
@@ -445,7 +240,7 @@ remove_tree (const char *path, GError **error)
       while (d != NULL && (name = g_dir_read_name (d)) != NULL)
         {
           g_autofree char *child = g_build_filename (path, name, NULL);
-          if (!remove_tree (child, error))
+          if (!enlace_local_remove_tree (child, error))
             return FALSE;
         }
     }
@@ -459,8 +254,8 @@ remove_tree (const char *path, GError **error)
   return TRUE;
 }
 
-static gboolean
-make_dir (const char *path, GError **error)
+gboolean
+enlace_local_make_dir (const char *path, GError **error)
 {
   if (g_mkdir_with_parents (path, 0700) != 0)
     {
@@ -472,19 +267,73 @@ make_dir (const char *path, GError **error)
   return TRUE;
 }
 
+/* The instance directory holds the databases, restricted fields and the
+ * socket through which its owner is the rootdn: it must be the owner's
+ * alone. One others could write to may hold a configuration someone else
+ * changed, so it is refused, never silently repaired. */
+static gboolean
+check_private (EnlaceLocal *local, GError **error)
+{
+  GStatBuf st;
+  if (g_lstat (local->dir, &st) != 0)
+    return TRUE; /* made 0700 below */
+  if (!S_ISDIR (st.st_mode))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("%s is not a directory"),
+                   local->dir);
+      return FALSE;
+    }
+  if (st.st_uid != getuid ())
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                   _("%s belongs to another user (uid %u): an instance directory must be "
+                     "your own"), local->dir, (guint) st.st_uid);
+      return FALSE;
+    }
+  if ((st.st_mode & 077) != 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                   _("%s is open to other users (mode %04o): it would let them reach the "
+                     "directory's data and socket. Check that nobody else changed it, then "
+                     "run 'chmod 700 %s'"), local->dir, (guint) (st.st_mode & 07777), local->dir);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+read_schema (GError **error)
+{
+  g_autofree char *schema_path = enlace_data_find ("schema/enlace.ldif", error);
+  if (schema_path == NULL)
+    return NULL;
+  char *schema_ldif = NULL;
+  g_autoptr(GError) read_error = NULL;
+  if (!g_file_get_contents (schema_path, &schema_ldif, NULL, &read_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", read_error->message);
+      return NULL;
+    }
+  return schema_ldif;
+}
+
 /**
  * enlace_local_set_up:
  * @base: (nullable): base DN for a new instance; %NULL for o=enlace
  *
  * Creates the instance the first time: the cn=config tree with the enlace
- * schema, indexes and overlays, and empty databases. Does nothing when the
- * instance exists (but a different @base is %ENLACE_ERROR_CONFLICT). The
- * tree is built aside and renamed into place, so a crash leaves no half
- * instance.
+ * schema, access rules, indexes and overlays, and empty databases. Does
+ * nothing when the instance exists (but a different @base is
+ * %ENLACE_ERROR_CONFLICT), beyond finishing a rebuild a crash interrupted.
+ * The tree is built aside and renamed into place, so a crash leaves no half
+ * instance. A directory other users can reach is refused
+ * (%ENLACE_ERROR_PERMISSION).
  */
 gboolean
 enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
 {
+  if (!check_private (local, error) || !enlace_local_finish_swap (local, error))
+    return FALSE;
   if (enlace_local_is_set_up (local))
     {
       if (base != NULL && g_ascii_strcasecmp (base, local->base) != 0)
@@ -511,58 +360,40 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
       local->base = g_strdup (base);
     }
 
-  g_autofree char *schema_path = enlace_data_find ("schema/enlace.ldif", error);
-  if (schema_path == NULL)
+  g_autofree char *schema_ldif = read_schema (error);
+  if (schema_ldif == NULL)
     return FALSE;
-  g_autofree char *schema_ldif = NULL;
-  g_autoptr(GError) read_error = NULL;
-  if (!g_file_get_contents (schema_path, &schema_ldif, NULL, &read_error))
-    {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("%s"), read_error->message);
-      return FALSE;
-    }
 
   g_autofree char *slapd_d = path_in (local, "slapd.d");
   g_autofree char *staging = path_in (local, "slapd.d.new");
-  g_autofree char *data = path_in (local, "data");
-  g_autofree char *accesslog = path_in (local, "accesslog");
-  g_autofree char *campaigns = path_in (local, "campaigns");
   g_autofree char *config_ldif_path = path_in (local, "config.ldif");
 
-  if (!make_dir (local->dir, error) || !remove_tree (staging, error)
-      || !remove_tree (data, error) || !remove_tree (accesslog, error)
-      || !remove_tree (campaigns, error) || !make_dir (staging, error)
-      || !make_dir (data, error) || !make_dir (accesslog, error) || !make_dir (campaigns, error))
+  if (!enlace_local_make_dir (local->dir, error) || !enlace_local_remove_tree (staging, error)
+      || !enlace_local_make_dir (staging, error))
     return FALSE;
+  for (int db = 1; db <= ENLACE_LOCAL_N_DBS; db++)
+    {
+      g_autofree char *db_dir = path_in (local, enlace_local_db_dirs[db]);
+      if (!enlace_local_remove_tree (db_dir, error) || !enlace_local_make_dir (db_dir, error))
+        return FALSE;
+    }
 
-  g_autoptr(GString) config_ldif = build_config_ldif (local, schema_ldif);
+  EnlaceLocalConfigSpec spec = { local->dir, local->dir, local->base, schema_ldif };
+  g_autoptr(GString) config_ldif = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
   if (!g_file_set_contents_full (config_ldif_path, config_ldif->str, config_ldif->len,
                                  G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("%s"), write_error->message);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
       return FALSE;
     }
 
   /* slapadd is slapd itself under another name; -T a selects it. */
-  const char *argv[] = { slapd_binary (), "-T", "add", "-n", "0", "-F", staging, "-l",
+  const char *argv[] = { enlace_local_slapd (), "-T", "add", "-n", "0", "-F", staging, "-l",
                          config_ldif_path, NULL };
-  g_autofree char *err_out = NULL;
-  int status = 0;
-  g_autoptr(GError) spawn_error = NULL;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                     &err_out, &status, &spawn_error))
+  if (!enlace_local_run_tool (_("slapadd of the configuration"), argv, error))
     {
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot run %s: %s (is the slapd "
-                   "package installed?)"), argv[0], spawn_error->message);
-      return FALSE;
-    }
-  if (!g_spawn_check_wait_status (status, NULL))
-    {
-      remove_tree (staging, NULL);
-      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
-                   _("slapadd could not build the configuration from %s:\n%s"), config_ldif_path,
-                   err_out);
+      enlace_local_remove_tree (staging, NULL);
       return FALSE;
     }
   if (g_rename (staging, slapd_d) != 0)
@@ -583,14 +414,22 @@ slapd_argv (EnlaceLocal *local)
   if (local->port != 0)
     g_string_append_printf (urls, " ldap://127.0.0.1:%u/", local->port);
   g_autofree char *urls_str = g_string_free (urls, FALSE);
-  const char *argv[] = { slapd_binary (), "-F", slapd_d, "-h", urls_str, "-d", "0", NULL };
+  const char *argv[] = { enlace_local_slapd (), "-F", slapd_d, "-h", urls_str, "-d", "0", NULL };
   return g_strdupv ((char **) argv);
 }
 
+/* Sets the instance up, or brings an existing one's configuration to this
+ * release's; the notice says what that changed (NULL: nothing). */
 static gboolean
 prepare_start (EnlaceLocal *local, int port, GError **error)
 {
+  if (local->prepared && (port < 0 || (guint) port == local->port))
+    return TRUE;
   if (!enlace_local_set_up (local, NULL, error))
+    return FALSE;
+  g_autofree char *schema_ldif = read_schema (error);
+  g_clear_pointer (&local->notice, g_free);
+  if (schema_ldif == NULL || !enlace_local_reconcile (local, schema_ldif, &local->notice, error))
     return FALSE;
   if (port >= 0 && (guint) port != local->port)
     {
@@ -606,7 +445,41 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
     }
   /* A socket left by a slapd that was killed would make bind() fail. */
   g_unlink (local->socket_path);
+  local->prepared = TRUE;
   return TRUE;
+}
+
+/**
+ * enlace_local_prepare:
+ * @port: as for enlace_local_start()
+ *
+ * What enlace_local_start() and enlace_local_exec() do before they run
+ * slapd: set the instance up, or bring its configuration to this
+ * release's (see enlace_local_get_notice()). Runs once per @local.
+ */
+gboolean
+enlace_local_prepare (EnlaceLocal *local, int port, GError **error)
+{
+  GPid running = enlace_local_get_pid (local);
+  if (running != 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                   _("slapd is already running for %s (pid %d)"), local->dir, (int) running);
+      return FALSE;
+    }
+  return prepare_start (local, port, error);
+}
+
+/**
+ * enlace_local_get_notice:
+ *
+ * Returns: (nullable): what the last start changed in the instance's
+ * configuration, for the person who started it; %NULL for nothing.
+ */
+const char *
+enlace_local_get_notice (EnlaceLocal *local)
+{
+  return local->notice;
 }
 
 static char *

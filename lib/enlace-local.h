@@ -25,8 +25,10 @@ gboolean enlace_local_is_set_up (EnlaceLocal *local);
 gboolean enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error);
 gboolean enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running,
                              GError **error);
+gboolean enlace_local_prepare (EnlaceLocal *local, int port, GError **error);
 gboolean enlace_local_exec (EnlaceLocal *local, int port, GError **error);
 gboolean enlace_local_stop (EnlaceLocal *local, gboolean *was_running, GError **error);
 char *enlace_local_env (EnlaceLocal *local);
+const char *enlace_local_get_notice (EnlaceLocal *local);
 
 G_END_DECLS

@@ -106,21 +106,9 @@ enlace_mail_config_new (EnlaceConfig *config, GError **error)
     return NULL;
 
   g_autofree char *pwfile = setting (kf, "ENLACE_MAIL_PASSWORD_FILE", "password-file");
-  if (pwfile != NULL)
-    {
-      gsize len = 0;
-      if (!g_file_get_contents (pwfile, &mc->password, &len, &local_error))
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       _("mail password file: %s"), local_error->message);
-          return NULL;
-        }
-      /* One trailing line end is not part of the password, as for LDAP. */
-      if (len > 0 && mc->password[len - 1] == '\n')
-        mc->password[--len] = '\0';
-      if (len > 0 && mc->password[len - 1] == '\r')
-        mc->password[--len] = '\0';
-    }
+  if (pwfile != NULL
+      && (mc->password = enlace_read_password_file (pwfile, _("mail password file"), error)) == NULL)
+    return NULL;
   return g_steal_pointer (&mc);
 }
 

@@ -16,6 +16,7 @@
 #include "enlace-ldif.h"
 #include "enlace-mods.h"
 #include "enlace-seed.h"
+#include "enlace-seed-private.h"
 
 /* DN-valued attributes of the seeds, rebased with the entries' DNs. */
 static const char *const dn_attrs[] = {
@@ -32,9 +33,14 @@ is_dn_attr (const char *attr)
   return FALSE;
 }
 
-/* "c=GT,o=enlace" -> "c=GT,<base>"; NULL when @dn is not under the seed base. */
-static char *
-rebase (const char *dn, const char *base)
+/**
+ * enlace_seed_rebase:
+ *
+ * Returns: (transfer full): @dn moved from the seed base to @base
+ * ("c=GT,o=enlace" -> "c=GT,<base>"), or %NULL when it is not under it.
+ */
+char *
+enlace_seed_rebase (const char *dn, const char *base)
 {
   gsize len = strlen (dn), suffix = strlen (ENLACE_SEED_BASE);
   if (g_ascii_strcasecmp (dn, ENLACE_SEED_BASE) == 0)
@@ -54,7 +60,7 @@ wanted_values (LDAPMod *mod, const char *base)
   for (int i = 0; mod->mod_bvalues[i] != NULL; i++)
     {
       struct berval *bv = mod->mod_bvalues[i];
-      g_autofree char *moved = dn_valued ? rebase (bv->bv_val, base) : NULL;
+      g_autofree char *moved = dn_valued ? enlace_seed_rebase (bv->bv_val, base) : NULL;
       struct berval src = moved ? (struct berval){ strlen (moved), moved } : *bv;
       g_ptr_array_add (values, ber_dupbv (NULL, &src));
     }
@@ -126,7 +132,7 @@ apply_entry (EnlaceDirectory *dir, const char *seed_dn, LDAPMod **seed_mods, gbo
 {
   LDAP *ld = enlace_directory_get_ldap (dir);
   const char *base = enlace_directory_get_base (dir);
-  g_autofree char *dn = rebase (seed_dn, base);
+  g_autofree char *dn = enlace_seed_rebase (seed_dn, base);
   gboolean own_root = is_root (seed_dn) && g_ascii_strcasecmp (base, ENLACE_SEED_BASE) != 0;
 
   if (dn == NULL)

@@ -38,7 +38,7 @@ expect_rc 2 "a short password is refused"
 run_cmd enlace account add --kind staff --new-password-file pw "bad name"
 expect_rc 2 "an account name with a space is refused"
 run_cmd ldap_root -b "$staff" -s base userPassword
-check "the password is stored hashed by slapd" has out "^userPassword:: $(printf '{SSHA}' | base64 | cut -c1-6)"
+check "the password is stored hashed by slapd, with Argon2" has out "^userPassword:: $(printf '{ARGON2}' | base64 | cut -c1-8)"
 
 run_cmd enlace account list
 expect_rc 0 "account list works for the owner"

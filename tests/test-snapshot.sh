@@ -71,10 +71,10 @@ pw=$TEST_DIR/pw
 printf 'staff-secret-1\n' >"$pw"
 staff=$(enlace account add --kind staff --new-password-file "$pw" analista) || bail_out "account add failed"
 ldapmodify -H "$ENLACE_URI" -Y EXTERNAL -Q >/dev/null <<'EOF' || bail_out "cannot set the size limit"
-dn: olcDatabase={-1}frontend,cn=config
+dn: olcDatabase={4}mdb,cn=config
 changetype: modify
-replace: olcSizeLimit
-olcSizeLimit: size.soft=5 size.hard=5 size.prtotal=unlimited
+replace: olcLimits
+olcLimits: dn.children="ou=accounts,o=enlace" size.soft=5 size.hard=5 size.prtotal=unlimited
 EOF
 plain=$(ldapsearch -H "$ENLACE_URI" -x -D "$staff" -y <(printf 'staff-secret-1') -LLL -b "$ENLACE_BASE" '(objectClass=enlaceLiaison)' dn 2>/dev/null | count_dn)
 check "the size limit holds for a plain search ($plain entries)" test "$plain" -eq 5
@@ -83,10 +83,10 @@ expect_rc 0 "export as staff under the size limit"
 check "the size-limited export is the same public snapshot" cmp -s staff.xml public.xml
 # A limit on the page itself (size.pr): 1000 is refused, smaller pages fit.
 ldapmodify -H "$ENLACE_URI" -Y EXTERNAL -Q >/dev/null <<'EOF' || bail_out "cannot set the page limit"
-dn: olcDatabase={-1}frontend,cn=config
+dn: olcDatabase={4}mdb,cn=config
 changetype: modify
-replace: olcSizeLimit
-olcSizeLimit: size.soft=5 size.hard=5 size.pr=7 size.prtotal=unlimited
+replace: olcLimits
+olcLimits: dn.children="ou=accounts,o=enlace" size.soft=5 size.hard=5 size.pr=7 size.prtotal=unlimited
 EOF
 paged=$(ldapsearch -H "$ENLACE_URI" -x -D "$staff" -y <(printf 'staff-secret-1') -LLL -E pr=1000/noprompt -b "$ENLACE_BASE" '(objectClass=enlaceLiaison)' dn 2>&1)
 check "the server refuses pages of 1000" has <(echo "$paged") "Administrative limit exceeded"

@@ -1,4 +1,5 @@
-/* enlace account add|list — the accounts that bind to the directory. */
+/* enlace account add|list|unlock|remove — the accounts that bind to the
+ * directory. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,8 +15,8 @@ static char *opt_new_password_file;
 static char *opt_description;
 
 static GOptionEntry add_options[] = {
-  { "kind", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kind, N_("secretariat, cancilleria or staff"),
-    "KIND" },
+  { "kind", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kind,
+    N_("secretariat, cancilleria, staff or addressbook"), "KIND" },
   { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country,
     N_("the Cancillería's country (for --kind cancilleria)"), "CC" },
   { "new-password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_new_password_file,
@@ -41,7 +42,7 @@ account_add (int argc, char **argv, EnlaceInvocation *invocation, GError **error
     {
       if (opt_kind == NULL)
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                     _("kind is required (--kind secretariat|cancilleria|staff)"));
+                     _("kind is required (--kind secretariat|cancilleria|staff|addressbook)"));
       return FALSE;
     }
   if (opt_new_password_file == NULL)
@@ -51,10 +52,8 @@ account_add (int argc, char **argv, EnlaceInvocation *invocation, GError **error
                      "command line"));
       return FALSE;
     }
-  g_autoptr(EnlaceConfig) pw = enlace_config_new ();
-  enlace_config_set (pw, ENLACE_SETTING_PASSWORD_FILE, opt_new_password_file,
-                     ENLACE_CONFIG_SOURCE_FLAG);
-  g_autofree char *password = enlace_config_read_password (pw, error);
+  g_autofree char *password = enlace_read_password_file (opt_new_password_file,
+                                                        "--new-password-file", error);
   if (password == NULL)
     return FALSE;
   g_autofree char *dn = enlace_account_add (invocation->directory, kind, opt_country, argv[1],
@@ -83,16 +82,79 @@ account_list (int argc, char **argv, EnlaceInvocation *invocation, GError **erro
   for (guint i = 0; i < accounts->len; i++)
     {
       EnlaceAccount *a = accounts->pdata[i];
-      g_string_append_printf (out, "%-12s %-3s %-20s %s\n", enlace_account_kind_to_string (a->kind),
-                              a->country ? a->country : "-", a->name, a->dn);
+      g_string_append_printf (out, "%-12s %-3s %-20s %s%s%s\n",
+                              enlace_account_kind_to_string (a->kind),
+                              a->country ? a->country : "-", a->name, a->dn,
+                              a->locked ? _("  locked since ") : "",
+                              a->locked ? a->locked : "");
     }
   return enlace_command_write (out, error);
 }
 
+static GOptionEntry which_options[] = {
+  { "kind", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kind,
+    N_("the account's kind, when its name is not enough"), "KIND" },
+  { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country,
+    N_("the Cancillería's country, when its name is not enough"), "CC" },
+  { NULL }
+};
+
+/* The one account NAME (and --kind, --country) names. */
+static EnlaceAccount *
+which_account (int argc, char **argv, EnlaceInvocation *invocation, const char *verb,
+               GError **error)
+{
+  EnlaceAccountKind kind;
+  if (argc != 2)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("give the account's name (try 'enlace account %s --help')"), verb);
+      return NULL;
+    }
+  if (opt_kind != NULL && !enlace_account_kind_parse (opt_kind, &kind, error))
+    return NULL;
+  return enlace_account_find (invocation->directory, argv[1], opt_kind ? &kind : NULL,
+                              opt_country, error);
+}
+
+static gboolean
+account_unlock (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  if (!enlace_option_context_parse (context, which_options, &argc, &argv, invocation, error))
+    return FALSE;
+  g_autoptr(EnlaceAccount) account = which_account (argc, argv, invocation, "unlock", error);
+  gboolean was_locked = FALSE;
+  if (account == NULL
+      || !enlace_account_unlock (invocation->directory, account, &was_locked, error))
+    return FALSE;
+  if (was_locked)
+    printf (_("%s is unlocked\n"), account->dn);
+  else
+    printf (_("%s was not locked\n"), account->dn);
+  return TRUE;
+}
+
+static gboolean
+account_remove (int argc, char **argv, EnlaceInvocation *invocation, GError **error)
+{
+  g_autoptr(GOptionContext) context = g_option_context_new (_("NAME"));
+  if (!enlace_option_context_parse (context, which_options, &argc, &argv, invocation, error))
+    return FALSE;
+  g_autoptr(EnlaceAccount) account = which_account (argc, argv, invocation, "remove", error);
+  if (account == NULL || !enlace_account_remove (invocation->directory, account, error))
+    return FALSE;
+  printf (_("%s is removed\n"), account->dn);
+  return TRUE;
+}
+
 static const EnlaceCommand subcommands[] = {
   { "add", ENLACE_COMMAND_ARGUMENTS, account_add,
-    N_("Create an account (Secretariat, Cancillería or staff)") },
+    N_("Create an account (Secretariat, Cancillería, staff or address book)") },
   { "list", ENLACE_COMMAND_FLAGS_NONE, account_list, N_("List the accounts") },
+  { "unlock", ENLACE_COMMAND_ARGUMENTS, account_unlock,
+    N_("Let an account locked after repeated failed binds bind again") },
+  { "remove", ENLACE_COMMAND_ARGUMENTS, account_remove, N_("Delete an account") },
   { NULL }
 };
 

@@ -257,6 +257,12 @@ coerce_c_locale (void)
  *
  * Returns: the exit code.
  */
+static void
+print_warning (const char *text, gpointer user_data)
+{
+  fprintf (stderr, _("%s: warning: %s\n"), (const char *) user_data, text);
+}
+
 int
 enlace_command_main (const char *prog, const char *description, const EnlaceCommand *commands,
                      int argc, char **argv)
@@ -270,6 +276,7 @@ enlace_command_main (const char *prog, const char *description, const EnlaceComm
   bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : ENLACE_LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  enlace_warning_set_handler (print_warning, (gpointer) prog);
   if (argc < 2)
     {
       print_usage (stderr, prog, prog, description, commands);

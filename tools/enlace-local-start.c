@@ -36,11 +36,19 @@ ENLACE_BUILTIN_PROTO (local_start)
   if (!enlace_local_set_up (local, opt_base, error))
     return FALSE;
   if (opt_foreground)
-    return enlace_local_exec (local, opt_port, error);
+    {
+      if (!enlace_local_prepare (local, opt_port, error))
+        return FALSE;
+      if (enlace_local_get_notice (local) != NULL)
+        fputs (enlace_local_get_notice (local), stderr);
+      return enlace_local_exec (local, opt_port, error);
+    }
 
   gboolean already = FALSE;
   if (!enlace_local_start (local, opt_port, &already, error))
     return FALSE;
+  if (enlace_local_get_notice (local) != NULL)
+    fputs (enlace_local_get_notice (local), stderr);
   if (already)
     printf (_("enlace-local: already running at %s (pid %d)\n"), enlace_local_get_uri (local),
             (int) enlace_local_get_pid (local));

@@ -1,0 +1,415 @@
+/* enlace-local-config.c — the cn=config of an enlace-local instance: four
+ * back-mdb databases, the overlays, the limits and the access rules that
+ * make slapd itself enforce docs/SECURITY.md.
+ *
+ * The rules are slapd ACLs (slapd.access(5)), not slapo-constraint: who may
+ * write a value depends on who is writing (a Cancilleria's country is in
+ * its account's DN) and on the entry being written (its country, its
+ * status), and only the ACL engine sees both: dn.regex captures from the
+ * entry, ${v1} captures from the value, "set" expressions over the entry
+ * in hand (the new entry, on an add) and "selfwrite" for values that must
+ * be the writer's own DN. olcAddContentAcl makes slapd check every value
+ * of an add against the same rules as a modify, so an add cannot carry
+ * what a modify could not write. */
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <string.h>
+#include <unistd.h>
+
+#include <ldap.h>
+
+#include "enlace-ldif.h"
+#include "enlace-local-private.h"
+
+/* back-mdb's map is virtual; 10 MiB (the default) overflows near 5k entries. */
+#define DB_MAX_SIZE "4294967296"
+#define LOG_MAX_SIZE "2147483648"
+
+const char *const enlace_local_db_dirs[ENLACE_LOCAL_N_DBS + 1] = {
+  [ENLACE_LOCAL_DB_HISTORY] = "accesslog",
+  [ENLACE_LOCAL_DB_CAMPAIGNS] = "campaigns",
+  [ENLACE_LOCAL_DB_ACCOUNTS] = "accounts",
+  [ENLACE_LOCAL_DB_DIRECTORY] = "data",
+};
+
+/**
+ * enlace_local_owner_dn:
+ *
+ * Returns: (transfer full): the identity SASL EXTERNAL gives the calling
+ * user over ldapi://: every database's rootdn.
+ */
+char *
+enlace_local_owner_dn (void)
+{
+  return g_strdup_printf ("gidNumber=%u+uidNumber=%u,cn=peercred,cn=external,cn=auth",
+                          (guint) getgid (), (guint) getuid ());
+}
+
+/**
+ * enlace_local_suffix:
+ *
+ * Returns: (transfer full): the suffix of database @db under @base.
+ */
+char *
+enlace_local_suffix (EnlaceLocalDb db, const char *base)
+{
+  switch (db)
+    {
+    case ENLACE_LOCAL_DB_HISTORY:
+      return g_strdup ("cn=accesslog");
+    case ENLACE_LOCAL_DB_CAMPAIGNS:
+      return g_strdup_printf ("ou=campaigns,%s", base);
+    case ENLACE_LOCAL_DB_ACCOUNTS:
+      return g_strdup_printf ("ou=accounts,%s", base);
+    case ENLACE_LOCAL_DB_DIRECTORY:
+    default:
+      return g_strdup (base);
+    }
+}
+
+static void
+append_attr (GString *ldif, const char *attr, const char *value)
+{
+  enlace_ldif_append_str (ldif, attr, value);
+}
+
+static void
+append_schema_include (GString *ldif, const char *name)
+{
+  g_autofree char *path = g_build_filename (ENLACE_LDAP_SCHEMADIR, name, NULL);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  g_string_append_printf (ldif, "include: %s\n\n", uri ? uri : path);
+}
+
+/* An slapo-unique URI, escaped by libldap (a base may hold spaces). */
+static char *
+unique_uri (const char *base, const char *attr, const char *filter)
+{
+  char *attrs[] = { (char *) attr, NULL };
+  LDAPURLDesc desc = { 0 };
+  desc.lud_scheme = (char *) "ldap";
+  desc.lud_dn = (char *) base;
+  desc.lud_attrs = attrs;
+  desc.lud_scope = LDAP_SCOPE_SUBTREE;
+  desc.lud_filter = (char *) filter;
+  char *uri = ldap_url_desc2str (&desc);
+  char *out = g_strdup (uri);
+  ldap_memfree (uri);
+  return out;
+}
+
+/* The base as slapd compares it in ACLs: normalised by libldap, lower case
+ * (the attribute types of a base DN match case-insensitively). */
+static char *
+acl_base (const char *base)
+{
+  char *normal = NULL;
+  if (ldap_dn_normalize (base, LDAP_DN_FORMAT_LDAPV3, &normal, LDAP_DN_FORMAT_LDAPV3)
+      != LDAP_SUCCESS)
+    return g_ascii_strdown (base, -1);
+  char *lower = g_ascii_strdown (normal, -1);
+  ldap_memfree (normal);
+  return lower;
+}
+
+/* Rule templates hold {names}; each name expands to its text, in this
+ * order (later names may appear inside earlier ones). */
+static const char *const acl_names[][2] = {
+  /* Where liaisons and institutions live: enlaceId=GT-L-0001,c=GT and
+   * enlaceId=OBS-I-0001,ou=observers. $1 is the ID's prefix, $3 the
+   * country the entry sits under (empty for an observer). */
+  { "{entry}", "dn.regex=\"^enlaceid=([a-z]+)-[li]-[0-9]+,(c=([a-z]{2})|ou=observers),{rbase}$\"" },
+  /* Readers, and what they read of an entry: every account kind but the
+   * address book reads it all but the restricted fields (rules before this
+   * one); the address book reads only current entries. */
+  { "{readers}", "by {reader} =rscxd by {book} =rscxd by * none" },
+  { "{book}", "dn.children=\"ou=addressbook,ou=accounts,{base}\" "
+              "set=\"this/enlaceStatus & ([active]|[unverified])\"" },
+  { "{reader}", "dn.regex=\"^cn=[^,]+,(ou=(secretariat|staff)|c=[a-z]{2}),ou=accounts,{rbase}$\"" },
+  /* The Cancilleria of the country in the entry's ID, writing an entry of
+   * its own country (the ID's prefix is the country it sits under) that
+   * has not been retired. A set is non-empty when true; "+" joins two
+   * conditions (a concatenation of sets is empty when either is). */
+  { "{own}", "set.expand=\"([$1] & [$3]) + {current}\"" },
+  { "{current}", "(this/enlaceStatus & ([pending]|[active]|[unverified]))" },
+  { "{canc}", "dn.children,expand=\"c=$1,ou=accounts,{base}\"" },
+  { "{sec}", "dn.children=\"ou=secretariat,ou=accounts,{base}\"" },
+  /* The enlace fields a Cancilleria keeps current on its own entries. */
+  { "{fields}", "cn,sn,givenName,displayName,title,o,mail,telephoneNumber,"
+                "facsimileTelephoneNumber,labeledURI,enlaceLabel,enlaceInstitution,"
+                "enlaceInstitutionType,enlaceCompetence,enlaceRole,enlaceNetwork,enlaceLanguage,"
+                "enlacePhoneAsWritten,enlaceDesignationDate,enlaceAuthorizationDate,"
+                "enlaceRetirementDate,enlaceRetirementReason,enlaceSuccessor,enlacePredecessor" },
+  { "{account}", "dn.regex=\"^cn=[^,]+,(ou=(secretariat|staff|addressbook)|c=[a-z]{2}),"
+                 "ou=accounts,{rbase}$\"" },
+};
+
+/* The directory (BASE). Privileges: =a add, =z delete, =w both (and so
+ * rename), r s c x d read, search, compare, auth, disclose. Nobody but the
+ * instance's owner (the rootdn, which ACLs do not bind) deletes or renames
+ * a liaison or an institution. */
+static const char *const directory_rules[] = {
+  /* No entry of the directory is a login: the accounts are a database
+   * of their own (and their passwords stay out of the history). */
+  "to attrs=userPassword by * none",
+  /* Adding a liaison or an institution of a country: its ID's prefix is
+   * the country it goes under; a Cancilleria adds only in its own, and
+   * only current entries (the status rules say which). */
+  "to dn.regex=\"^enlaceid=([a-z]{2})-[li]-[0-9]+,c=([a-z]{2}),{rbase}$\" attrs=entry"
+  " by {sec} set.expand=\"[$1] & [$2]\" =arscxd"
+  " by {canc} set.expand=\"([$1] & [$2]) + {current}\" =arscxd"
+  " by {reader} =rscxd by {book} =rscxd by * none",
+  "to dn.regex=\"^enlaceid=obs-i-[0-9]+,ou=observers,{rbase}$\" attrs=entry"
+  " by {sec} =arscxd by {reader} =rscxd by {book} =rscxd by * none",
+  /* Identity: set when the entry is added, never changed (no one may
+   * delete a value, and each is single-valued or the RDN). */
+  "to {entry} attrs=objectClass val.regex=\"^(top|person|organizationalperson|inetorgperson|"
+  "enlaceliaison|organization|enlaceinstitution)$\""
+  " by {sec} =arscxd by {canc} {own} =arscxd {readers}",
+  "to {entry} attrs=c val.regex=\"^([a-z]{2})$\""
+  " by {sec} set.expand=\"[$3] & [${v1}]\" =arscxd"
+  " by {canc} set.expand=\"([$1] & [$3] & [${v1}]) + {current}\" =arscxd {readers}",
+  "to {entry} attrs=enlaceId by {sec} =arscxd by {canc} {own} =arscxd {readers}",
+  /* Status: a Cancilleria sets pending, active or retired; an entry a
+   * campaign left unverified it may only retire; unverified is the
+   * Secretariat's (campaign close). A retired entry is frozen. */
+  "to {entry} attrs=enlaceStatus val.regex=\"^(pending|active|retired)$\""
+  " by {sec} =wrscxd"
+  " by {canc} set.expand=\"([$1] & [$3]) + (this/enlaceStatus & ([pending]|[active]))\" =wrscxd"
+  " by {canc} set.expand=\"([$1] & [$3]) + (this/enlaceStatus & [unverified]) + "
+  "([${v1}] & [retired])\" =wrscxd {readers}",
+  "to {entry} attrs=enlaceStatus by {sec} =wrscxd by {canc} {own} =zrscxd {readers}",
+  /* Who designated, authorised, retired: only ever the writer's own DN
+   * (selfwrite), though an old value may be replaced. */
+  "to {entry} attrs=enlaceDesignatedBy,enlaceAuthorizedBy,enlaceRetiredBy"
+  " by {sec} selfwrite by {sec} =zrscxd"
+  " by {canc} {own} selfwrite by {canc} {own} =zrscxd {readers}",
+  /* What a campaign establishes is the Secretariat's alone. */
+  "to {entry} attrs=enlaceLastConfirmed by {sec} =wrscxd {readers}",
+  /* Restricted fields: the Secretariat and the entry's own Cancilleria. */
+  "to {entry} attrs=enlaceMobile,enlaceNotes by {sec} =wrscxd by {canc} {own} =wrscxd"
+  " by {canc} set.expand=\"[$1] & [$3]\" =rscxd by * none",
+  "to {entry} attrs={fields} by {sec} =wrscxd by {canc} {own} =wrscxd {readers}",
+  /* Anything else on an entry (operational attributes, and whatever the
+   * schema allows that enlace does not use): read only. */
+  "to {entry} {readers}",
+  "to dn.regex=\"^c=([a-z]{2}),{rbase}$\" attrs=children"
+  " by {sec} =arscxd by {canc} =arscxd by {reader} =rscxd by * none",
+  "to dn.base=\"ou=observers,{base}\" attrs=children"
+  " by {sec} =arscxd by {reader} =rscxd by * none",
+  /* The vocabulary is the Secretariat's to keep (terms come and go). */
+  "to dn.subtree=\"ou=vocabulary,{base}\" by {sec} write by {reader} read by * none",
+  /* The tree itself: countries, the base: the Secretariat adds, changes,
+   * never deletes. */
+  "to * attrs=entry,children by {sec} =arscxd by {reader} =rscxd by * none",
+  "to * by {sec} =wrscxd by {reader} =rscxd by * none",
+};
+
+/* The accounts (ou=accounts,BASE). Passwords are set with the Password
+ * Modify operation or a plain modify, which slapo-ppolicy hashes. */
+static const char *const account_rules[] = {
+  "to attrs=userPassword by {sec} =wx by self =wx by anonymous auth by * none",
+  /* The policy is the owner's: no account may weaken it. */
+  "to dn.base=\"cn=password-policy,ou=accounts,{base}\" by {sec} =rscxd by * none",
+  "to {account} attrs=entry by {sec} =wrscxd by self =rscxd by anonymous =x by * none",
+  "to {account} attrs=objectClass val.regex=\"^(top|person)$\""
+  " by {sec} =wrscxd by self =rscxd by * none",
+  /* Unlocking an account is deleting pwdAccountLockedTime. */
+  "to {account} attrs=cn,sn,description,pwdAccountLockedTime"
+  " by {sec} =wrscxd by self =rscxd by * none",
+  "to {account} by {sec} =rscxd by self =rscxd by * none",
+  "to dn.regex=\"^(ou=(secretariat|staff|addressbook)|c=[a-z]{2}),ou=accounts,{rbase}$\""
+  " attrs=children by {sec} =wrscxd by * none",
+  "to * by {sec} =rscxd by * none",
+};
+
+static const char *const campaign_rules[] = {
+  "to * by {sec} write by * none",
+};
+
+/* The history holds old values, restricted ones too. */
+static const char *const history_rules[] = {
+  "to * by {sec} read by * none",
+};
+
+static void
+append_rules (GString *ldif, const char *const *rules, gsize n, const char *base)
+{
+  g_autofree char *lower = acl_base (base);
+  g_autofree char *rbase = g_regex_escape_string (lower, -1);
+  for (gsize i = 0; i < n; i++)
+    {
+      g_autoptr(GString) rule = g_string_new (rules[i]);
+      for (gsize k = 0; k < G_N_ELEMENTS (acl_names); k++)
+        g_string_replace (rule, acl_names[k][0], acl_names[k][1], 0);
+      g_string_replace (rule, "{rbase}", rbase, 0);
+      g_string_replace (rule, "{base}", lower, 0);
+      g_autofree char *numbered = g_strdup_printf ("{%zu}%s", i, rule->str);
+      append_attr (ldif, "olcAccess", numbered);
+    }
+}
+
+/* Every account may page through a whole directory (find, status, export
+ * at 100,000 liaisons); an unpaged search stops at 500 entries. */
+static void
+append_limits (GString *ldif, const char *base)
+{
+  g_autofree char *value = g_strdup_printf (
+      "dn.children=\"ou=accounts,%s\" size.soft=500 size.hard=500 size.pr=1000 "
+      "size.prtotal=unlimited", base);
+  append_attr (ldif, "olcLimits", value);
+}
+
+static void
+append_database (GString *ldif, EnlaceLocalDb db, const EnlaceLocalConfigSpec *spec,
+                 const char *rootdn)
+{
+  g_autofree char *suffix = enlace_local_suffix (db, spec->base);
+  g_autofree char *directory = g_build_filename (spec->db_dir, enlace_local_db_dirs[db], NULL);
+  g_string_append_printf (ldif, "dn: olcDatabase={%d}mdb,cn=config\n"
+                                "objectClass: olcDatabaseConfig\nobjectClass: olcMdbConfig\n"
+                                "olcDatabase: {%d}mdb\n", db, db);
+  append_attr (ldif, "olcSuffix", suffix);
+  append_attr (ldif, "olcDbDirectory", directory);
+  append_attr (ldif, "olcRootDN", rootdn);
+  if (db != ENLACE_LOCAL_DB_HISTORY && db != ENLACE_LOCAL_DB_DIRECTORY)
+    g_string_append (ldif, "olcSubordinate: TRUE\n");
+  append_limits (ldif, spec->base);
+}
+
+/* The cn=config tree, as LDIF for slapadd -n0. Values go through the LDIF
+ * writer so odd paths are base64-encoded, not pasted. */
+GString *
+enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
+{
+  g_autofree char *rootdn = enlace_local_owner_dn ();
+  g_autofree char *pidfile = g_build_filename (spec->run_dir, "slapd.pid", NULL);
+  g_autofree char *argsfile = g_build_filename (spec->run_dir, "slapd.args", NULL);
+  g_autofree char *unique_id = unique_uri (spec->base, "enlaceId", NULL);
+  /* A retired liaison's mailbox may pass to the successor. */
+  g_autofree char *unique_mail = unique_uri (
+      spec->base, "mail", "(&(objectClass=enlaceLiaison)(!(enlaceStatus=retired)))");
+  g_autofree char *policy = g_strdup_printf ("cn=password-policy,ou=accounts,%s", spec->base);
+  GString *ldif = g_string_new ("# cn=config for an enlace-local instance, written by "
+                                "enlace-local; it reconciles the server's own\n"
+                                "# configuration (slapd.d) with this on every start.\n");
+
+  g_string_append (ldif, "dn: cn=config\nobjectClass: olcGlobal\ncn: config\n");
+  append_attr (ldif, "olcPidFile", pidfile);
+  append_attr (ldif, "olcArgsFile", argsfile);
+  g_string_append (ldif, "olcLogLevel: none\n\n");
+
+  g_string_append (ldif, "dn: cn=module{0},cn=config\nobjectClass: olcModuleList\n"
+                         "cn: module{0}\n");
+  append_attr (ldif, "olcModulePath", ENLACE_SLAPD_MODULEDIR);
+  g_string_append (ldif, "olcModuleLoad: back_mdb\nolcModuleLoad: accesslog\n"
+                         "olcModuleLoad: unique\nolcModuleLoad: ppolicy\n"
+                         "olcModuleLoad: argon2\n\n");
+
+  g_string_append (ldif, "dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\n"
+                         "cn: schema\n\n");
+  append_schema_include (ldif, "core.ldif");
+  append_schema_include (ldif, "cosine.ldif");
+  append_schema_include (ldif, "inetorgperson.ldif");
+  g_string_append (ldif, spec->schema_ldif);
+  g_string_append (ldif, "\n");
+
+  /* Anyone reads the root DSE and the schema, nothing else: the databases'
+   * rules say who reads what of them, and none names "users", so no
+   * identity but an account's (and the owner's) reads a thing. */
+  g_string_append (ldif, "dn: olcDatabase={-1}frontend,cn=config\n"
+                         "objectClass: olcDatabaseConfig\nobjectClass: olcFrontendConfig\n"
+                         "olcDatabase: {-1}frontend\n"
+                         "olcAccess: {0}to dn.base=\"\" by * read\n"
+                         "olcAccess: {1}to dn.base=\"cn=Subschema\" by * read\n"
+                         "olcAccess: {2}to * by * none\n"
+                         /* Every password any path stores is hashed with
+                          * Argon2 (here, not in cn=config: the module must
+                          * be loaded first). */
+                         "olcPasswordHash: {ARGON2}\n\n");
+
+  g_string_append (ldif, "dn: olcDatabase={0}config,cn=config\nobjectClass: olcDatabaseConfig\n"
+                         "olcDatabase: {0}config\n");
+  append_attr (ldif, "olcRootDN", rootdn);
+  g_string_append (ldif, "\n");
+
+  append_database (ldif, ENLACE_LOCAL_DB_HISTORY, spec, rootdn);
+  append_rules (ldif, history_rules, G_N_ELEMENTS (history_rules), spec->base);
+  /* slapo-accesslog writes each operation in a transaction of its own, so
+   * a synced log costs one fdatasync per change: 80% of an import's time.
+   * The directory itself stays synced on every commit; the log is flushed
+   * every minute, so a power cut (not a crash of slapd) can lose at most
+   * the last minute of history, never data; enlace-local check reports
+   * what was lost. Only reqDN is looked up (enlace history). */
+  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
+                         "olcDbNoSync: TRUE\n"
+                         "olcDbCheckpoint: 0 1\n"
+                         "olcDbIndex: reqDN eq\n"
+                         "olcDbIndex: reqStart eq\n\n");
+
+  /* The campaign's mail state (ou=campaigns) has a database of its own,
+   * glued under the directory. Sending records two writes a message; synced,
+   * they would cost two fdatasyncs each and bound the campaign to a few
+   * hundred messages a second. Like the history, it is flushed every minute:
+   * a crash of enlace or slapd loses nothing, a power cut the last minute.
+   * And no LDAP transactions there: slapd 2.5.13 crashes when a client
+   * dies while its transaction commits. */
+  append_database (ldif, ENLACE_LOCAL_DB_CAMPAIGNS, spec, rootdn);
+  append_rules (ldif, campaign_rules, G_N_ELEMENTS (campaign_rules), spec->base);
+  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
+                         "olcDbNoSync: TRUE\n"
+                         "olcDbCheckpoint: 0 1\n"
+                         "olcDbIndex: objectClass eq\n"
+                         "olcDbIndex: cn,c eq\n"
+                         "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n\n");
+
+  /* The accounts: a database of their own, so the history (slapo-accesslog
+   * on the directory) never sees a password, and slapo-ppolicy guards
+   * their binds: a minimum length, Argon2 for a password set by a plain
+   * modify too, and a lock after repeated failures (the policy entry is
+   * seeded by enlace init, see seeds/base.ldif). */
+  append_database (ldif, ENLACE_LOCAL_DB_ACCOUNTS, spec, rootdn);
+  append_rules (ldif, account_rules, G_N_ELEMENTS (account_rules), spec->base);
+  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
+                         "olcDbIndex: objectClass eq\n"
+                         "olcDbIndex: cn eq\n\n");
+  g_string_append (ldif, "dn: olcOverlay={0}ppolicy,olcDatabase={3}mdb,cn=config\n"
+                         "objectClass: olcOverlayConfig\nobjectClass: olcPPolicyConfig\n"
+                         "olcOverlay: {0}ppolicy\n");
+  append_attr (ldif, "olcPPolicyDefault", policy);
+  g_string_append (ldif, "olcPPolicyHashCleartext: TRUE\n"
+                         "olcPPolicyUseLockout: TRUE\n\n");
+
+  append_database (ldif, ENLACE_LOCAL_DB_DIRECTORY, spec, rootdn);
+  append_rules (ldif, directory_rules, G_N_ELEMENTS (directory_rules), spec->base);
+  g_string_append (ldif, "olcAddContentAcl: TRUE\n"
+                         "olcDbMaxSize: " DB_MAX_SIZE "\n"
+                         "olcDbIndex: objectClass eq\n"
+                         "olcDbIndex: entryUUID,entryCSN eq\n"
+                         "olcDbIndex: enlaceId,enlaceTermId,c,enlaceStatus eq\n"
+                         "olcDbIndex: enlaceRole,enlaceNetwork,enlaceCompetence eq\n"
+                         "olcDbIndex: enlaceInstitutionType,enlaceInstitution,member eq\n"
+                         /* Substrings only where lookups use them (address-book
+                          * clients): every write pays for each substring key. */
+                         "olcDbIndex: cn,sn,givenName,mail eq,sub\n"
+                         "olcDbIndex: displayName,o eq\n\n");
+
+  /* Each change with the entry's old entryCSN (modify logs it anyway;
+   * logoldattr adds it to a rename): how enlace history tells a change the
+   * data holds from one a failed transaction left in the log. */
+  g_string_append (ldif, "dn: olcOverlay={0}accesslog,olcDatabase={4}mdb,cn=config\n"
+                         "objectClass: olcOverlayConfig\nobjectClass: olcAccessLogConfig\n"
+                         "olcOverlay: {0}accesslog\nolcAccessLogDB: cn=accesslog\n"
+                         "olcAccessLogOps: writes\nolcAccessLogOld: (objectClass=*)\n"
+                         "olcAccessLogOldAttr: entryCSN\n"
+                         "olcAccessLogSuccess: TRUE\n\n");
+
+  g_string_append (ldif, "dn: olcOverlay={1}unique,olcDatabase={4}mdb,cn=config\n"
+                         "objectClass: olcOverlayConfig\nobjectClass: olcUniqueConfig\n"
+                         "olcOverlay: {1}unique\n");
+  append_attr (ldif, "olcUniqueURI", unique_id);
+  append_attr (ldif, "olcUniqueURI", unique_mail);
+  return ldif;
+}

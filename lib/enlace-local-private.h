@@ -1,0 +1,49 @@
+/* enlace-local-private.h — what enlace-local.c shares with the modules that
+ * write its cn=config (enlace-local-config.c) and bring an existing
+ * instance up to date (enlace-local-reconcile.c). Not installed. */
+#pragma once
+
+#include <glib.h>
+
+#include "enlace-local.h"
+
+G_BEGIN_DECLS
+
+/* The databases, by the directory each keeps under the instance. Their
+ * olcDatabase numbers follow this order: subordinates before the
+ * directory they are glued under, as slapd requires. */
+typedef enum {
+  ENLACE_LOCAL_DB_HISTORY = 1,   /* cn=accesslog */
+  ENLACE_LOCAL_DB_CAMPAIGNS = 2, /* ou=campaigns,BASE */
+  ENLACE_LOCAL_DB_ACCOUNTS = 3,  /* ou=accounts,BASE */
+  ENLACE_LOCAL_DB_DIRECTORY = 4, /* BASE */
+} EnlaceLocalDb;
+
+#define ENLACE_LOCAL_N_DBS 4
+
+/* Each database's directory name under the instance, by EnlaceLocalDb. */
+extern const char *const enlace_local_db_dirs[ENLACE_LOCAL_N_DBS + 1];
+
+/* Where the cn=config being written points: @run_dir holds the pidfile,
+ * @db_dir the databases (a staging directory while an instance is rebuilt). */
+typedef struct {
+  const char *run_dir;
+  const char *db_dir;
+  const char *base;
+  const char *schema_ldif; /* schema/enlace.ldif */
+} EnlaceLocalConfigSpec;
+
+GString *enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec);
+char *enlace_local_owner_dn (void);
+char *enlace_local_suffix (EnlaceLocalDb db, const char *base);
+
+gboolean enlace_local_run_tool (const char *what, const char *const *argv, GError **error);
+gboolean enlace_local_remove_tree (const char *path, GError **error);
+gboolean enlace_local_make_dir (const char *path, GError **error);
+const char *enlace_local_slapd (void);
+
+gboolean enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
+                                 GError **error);
+gboolean enlace_local_finish_swap (EnlaceLocal *local, GError **error);
+
+G_END_DECLS
