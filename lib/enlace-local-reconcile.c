@@ -123,7 +123,8 @@ dump (const char *slapd_d, const char *suffix, const char *subtree, const char *
       g_string_append (filter, out_of);
     }
   g_string_append_c (filter, ')');
-  const char *argv[] = { enlace_local_slapd (), "-T", "cat", "-F", slapd_d, "-b", suffix,
+  /* -g: this database alone, not the ones glued under it. */
+  const char *argv[] = { enlace_local_slapd (), "-T", "cat", "-g", "-F", slapd_d, "-b", suffix,
                          "-a", filter->str, "-o", "ldif-wrap=no", "-l", out, NULL };
   g_autofree char *what = g_strdup_printf (_("slapcat of %s"), subtree);
   return enlace_local_run_tool (what, argv, error);
@@ -348,6 +349,12 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
       return FALSE;
     }
+  for (int db = 1; db <= ENLACE_LOCAL_N_DBS; db++)
+    {
+      g_autofree char *target = g_build_filename (db_dir, enlace_local_db_dirs[db], NULL);
+      if (!enlace_local_make_dir (target, error))
+        return FALSE;
+    }
   if (!slapadd_config (staged_config, staged_ldif, error))
     return FALSE;
 
@@ -360,9 +367,7 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
       g_autofree char *suffix = enlace_local_suffix (db, base);
       g_autofree char *raw = g_strdup_printf ("%s/%s.dump", work, enlace_local_db_dirs[db]);
       g_autofree char *ldif = g_strdup_printf ("%s/%s.ldif", work, enlace_local_db_dirs[db]);
-      g_autofree char *target = g_build_filename (db_dir, enlace_local_db_dirs[db], NULL);
-      if (!enlace_local_make_dir (target, error)
-          || !dump (old_config, suffix, suffix,
+      if (!dump (old_config, suffix, suffix,
                     db == ENLACE_LOCAL_DB_DIRECTORY ? glued : NULL, raw, error))
         return FALSE;
 
@@ -466,6 +471,14 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
 
   if (!enlace_local_remove_tree (work, error) || !enlace_local_make_dir (work, error))
     return FALSE;
+  /* slapadd checks that every database's directory exists; a database
+   * this release adds gets its (empty) directory now. */
+  for (int db = 1; db <= ENLACE_LOCAL_N_DBS; db++)
+    {
+      g_autofree char *db_dir = g_build_filename (dir, enlace_local_db_dirs[db], NULL);
+      if (!enlace_local_make_dir (db_dir, error))
+        return FALSE;
+    }
   EnlaceLocalConfigSpec spec = { dir, dir, enlace_local_get_base (local), schema_ldif };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;

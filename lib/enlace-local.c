@@ -31,6 +31,7 @@
 #include "enlace-data.h"
 #include "enlace-directory.h"
 #include "enlace-error.h"
+#include "enlace-history.h"
 #include "enlace-local.h"
 #include "enlace-local-private.h"
 
@@ -494,6 +495,47 @@ log_tail (EnlaceLocal *local)
   return g_strjoinv ("\n", lines + (n > 10 ? n - 10 : 0));
 }
 
+/* A crash or a full disk may have left the history disagreeing with the
+ * data: repaired and said at every start, never silently absent. */
+static void
+check_history_at_start (EnlaceLocal *local, EnlaceDirectory *dir)
+{
+  g_autoptr(EnlaceHistoryReport) report = NULL;
+  g_autoptr(GError) check_error = NULL;
+  g_autofree char *text = NULL;
+  if (!enlace_history_check (dir, TRUE, &report, &check_error))
+    text = g_strdup_printf (_("enlace-local: the change history could not be checked: %s\n"),
+                            check_error->message);
+  else
+    {
+      g_autofree char *found = enlace_history_report_describe (report, TRUE);
+      if (found != NULL)
+        text = g_strdup_printf ("enlace-local: %s", found);
+    }
+  if (text == NULL)
+    return;
+  char *notice = g_strconcat (local->notice ? local->notice : "", text, NULL);
+  g_free (local->notice);
+  local->notice = notice;
+}
+
+/**
+ * enlace_local_check_history:
+ * @repair: remove the records of changes the data does not hold, record
+ *   the changes whose records were lost
+ *
+ * Checks the running instance's change history against its data, as its
+ * owner (see enlace_history_check()).
+ */
+gboolean
+enlace_local_check_history (EnlaceLocal *local, gboolean repair, EnlaceHistoryReport **report,
+                            GError **error)
+{
+  g_autoptr(EnlaceDirectory) dir = enlace_directory_connect (local->uri, local->base, NULL, NULL,
+                                                             error);
+  return dir != NULL && enlace_history_check (dir, repair, report, error);
+}
+
 static void
 detach_child (gpointer user_data)
 {
@@ -570,7 +612,10 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
       g_autoptr(EnlaceDirectory) probe = enlace_directory_connect (local->uri, local->base, NULL,
                                                                    NULL, NULL);
       if (probe != NULL)
-        return TRUE;
+        {
+          check_history_at_start (local, probe);
+          return TRUE;
+        }
       g_usleep (POLL_MS * 1000);
     }
 

@@ -5,6 +5,8 @@
 
 #include <glib.h>
 
+#include "enlace-history.h"
+
 G_BEGIN_DECLS
 
 #define ENLACE_LOCAL_DEFAULT_BASE "o=enlace"
@@ -30,5 +32,7 @@ gboolean enlace_local_exec (EnlaceLocal *local, int port, GError **error);
 gboolean enlace_local_stop (EnlaceLocal *local, gboolean *was_running, GError **error);
 char *enlace_local_env (EnlaceLocal *local);
 const char *enlace_local_get_notice (EnlaceLocal *local);
+gboolean enlace_local_check_history (EnlaceLocal *local, gboolean repair,
+                                     EnlaceHistoryReport **report, GError **error);
 
 G_END_DECLS

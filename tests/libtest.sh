@@ -262,3 +262,24 @@ deliver_mail () {
   chown --reference="$md" "$md/tmp/$name"
   mv "$md/tmp/$name" "$md/new/$name"
 }
+
+# load_v2_instance DIR: an instance as the previous release made it
+# (tests/fixtures/v2), in DIR, stopped.
+load_v2_instance () {
+  local dir=$1 f=$top_srcdir/tests/fixtures/v2 db
+  mkdir -m 700 -p "$dir"
+  mkdir -m 700 "$dir/slapd.d" "$dir/data" "$dir/accesslog" "$dir/campaigns"
+  _v2_sub () {
+    sed -e "s#@DIR@#$dir#g" -e "s#@UID@#$(id -u)#g" -e "s#@GID@#$(id -g)#g" \
+      -e "s#@MODULEDIR@#${SLAPD_MODULEDIR:-/usr/lib/ldap}#g" \
+      -e "s#@SCHEMADIR@#${LDAP_SCHEMADIR:-/etc/ldap/schema}#g" "$f/$1.ldif.in" >"$dir.$1.ldif"
+  }
+  _v2_sub config
+  "$ENLACE_SLAPD" -T add -n 0 -F "$dir/slapd.d" -l "$dir.config.ldif" || bail_out "cannot load the v2 configuration"
+  for db in history:1 campaigns:2 directory:3; do
+    _v2_sub "${db%%:*}"
+    "$ENLACE_SLAPD" -T add -q -g -n "${db##*:}" -F "$dir/slapd.d" -l "$dir.${db%%:*}.ldif" \
+      || bail_out "cannot load the v2 ${db%%:*}"
+  done
+  printf '[instance]\nbase=o=enlace\nport=0\n' >"$dir/enlace-local.conf"
+}

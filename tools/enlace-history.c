@@ -27,7 +27,12 @@ ENLACE_BUILTIN_PROTO (history)
   for (guint i = 0; i < changes->len; i++)
     {
       EnlaceChange *c = changes->pdata[i];
-      g_string_append_printf (out, "%s  %-6s  %s\n", c->when, c->type ? c->type : "?", c->who);
+      g_string_append_printf (out, "%s  %-6s  %s\n", c->when, c->type ? c->type : "?",
+                              *c->who ? c->who : _("(an account the history does not say)"));
+      if (c->lost)
+        g_string_append_printf (out, "    %s\n",
+                                _("(the data holds this change, but its record was lost: "
+                                  "what changed is unknown)"));
       for (int j = 0; c->changes[j] != NULL; j++)
         {
           /* A value may hold anything: one line each, control characters escaped. */

@@ -7,3 +7,4 @@ ENLACE_BUILTIN_PROTO (local_start);
 ENLACE_BUILTIN_PROTO (local_stop);
 ENLACE_BUILTIN_PROTO (local_status);
 ENLACE_BUILTIN_PROTO (local_env);
+ENLACE_BUILTIN_PROTO (local_check);

@@ -11,6 +11,8 @@ static const EnlaceCommand commands[] = {
   { "stop", LOCAL, enlace_builtin_local_stop, N_("Stop the local directory server") },
   { "status", LOCAL, enlace_builtin_local_status,
     N_("Say whether the local directory server runs, and where") },
+  { "check", LOCAL, enlace_builtin_local_check,
+    N_("Check the change history against the data, and repair it") },
   { "env", LOCAL, enlace_builtin_local_env,
     N_("Print the shell lines that point enlace at the local server") },
   { NULL }
