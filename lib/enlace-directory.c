@@ -27,6 +27,41 @@ struct _EnlaceDirectory {
   struct berval *txn; /* the open transaction's ID (RFC 5805), or NULL */
 };
 
+/* A simple bind that asks for the password policy's word on it (RFC draft
+ * behera-ldap-password-policy, slapo-ppolicy): a locked account fails like
+ * a wrong password, and only this control tells the two apart. */
+static int
+simple_bind (LDAP *ld, const char *dn, const char *password, gboolean *locked)
+{
+  struct berval cred = { password ? strlen (password) : 0, (char *) password };
+  g_autoptr(EnlaceLdapControl) request = NULL;
+  if (ldap_create_passwordpolicy_control (ld, &request) != LDAP_SUCCESS)
+    return ldap_sasl_bind_s (ld, dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+  LDAPControl *controls[] = { request, NULL };
+  int msgid = 0;
+  int rc = ldap_sasl_bind (ld, dn, LDAP_SASL_SIMPLE, &cred, controls, NULL, &msgid);
+  if (rc != LDAP_SUCCESS)
+    return rc;
+  struct timeval timeout = { NETWORK_TIMEOUT, 0 };
+  LDAPMessage *res = NULL;
+  if (ldap_result (ld, msgid, LDAP_MSG_ALL, &timeout, &res) <= 0)
+    {
+      ldap_get_option (ld, LDAP_OPT_RESULT_CODE, &rc);
+      return rc != LDAP_SUCCESS ? rc : LDAP_TIMEOUT;
+    }
+  g_autoptr(EnlaceLdapControls) response = NULL;
+  int result = LDAP_OTHER;
+  rc = ldap_parse_result (ld, res, &result, NULL, NULL, NULL, &response, 1);
+  if (rc != LDAP_SUCCESS)
+    return rc;
+  LDAPControl *pp = ldap_control_find (LDAP_CONTROL_PASSWORDPOLICYRESPONSE, response, NULL);
+  LDAPPasswordPolicyError pp_error = PP_noError;
+  if (pp != NULL && ldap_parse_passwordpolicy_control (ld, pp, NULL, NULL, &pp_error)
+                        == LDAP_SUCCESS)
+    *locked = pp_error == PP_accountLocked;
+  return result;
+}
+
 /**
  * enlace_directory_connect:
  * @uri: an ldap://, ldaps:// or ldapi:// URL
@@ -61,11 +96,9 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
   ldap_set_option (ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
 
+  gboolean locked = FALSE;
   if (bind_dn != NULL)
-    {
-      struct berval cred = { password ? strlen (password) : 0, (char *) password };
-      rc = ldap_sasl_bind_s (ld, bind_dn, LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
-    }
+    rc = simple_bind (ld, bind_dn, password, &locked);
   else if (g_str_has_prefix (uri, "ldapi:"))
     {
       /* An empty initial response (no authzid) completes EXTERNAL in one
@@ -90,6 +123,11 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
                                _("cannot reach the directory at %s (is it running? "
                                "'enlace-local status' tells for the local one)"),
                                uri);
+      else if (locked)
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                     _("cannot bind to %s as %s: the account is locked after repeated failed "
+                       "binds; the Secretariat unlocks it (enlace account unlock)"), uri,
+                     bind_dn);
       else
         enlace_set_ldap_error (error, rc, NULL, _("cannot bind to %s as %s"), uri,
                                bind_dn ? bind_dn : "the local owner (SASL EXTERNAL)");

@@ -202,8 +202,10 @@ static const char *const directory_rules[] = {
   /* The vocabulary is the Secretariat's to keep (terms come and go). */
   "to dn.subtree=\"ou=vocabulary,{base}\" by {sec} write by {reader} read by * none",
   /* The tree itself: countries, the base: the Secretariat adds, changes,
-   * never deletes. */
-  "to * attrs=entry,children by {sec} =arscxd by {reader} =rscxd by * none",
+   * never deletes. An address book may search from them (a search needs
+   * that on its base), not read them. */
+  "to * attrs=entry,children by {sec} =arscxd by {reader} =rscxd"
+  " by dn.children=\"ou=addressbook,ou=accounts,{base}\" =s by * none",
   "to * by {sec} =wrscxd by {reader} =rscxd by * none",
 };
 
