@@ -439,18 +439,29 @@ entry_state_free (EntryState *s)
 }
 
 static gboolean
+in_skipped (const Scan *scan, const char *key)
+{
+  for (int i = 0; scan->skip[i] != NULL; i++)
+    {
+      gsize n = strlen (key), m = strlen (scan->skip[i]);
+      if (n >= m && strcmp (key + n - m, scan->skip[i]) == 0 && (n == m || key[n - m - 1] == ','))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
 collect_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **error)
 {
   Scan *scan = user_data;
   LDAP *ld = enlace_directory_get_ldap (dir);
   g_autoptr(EnlaceLdapString) dn = ldap_get_dn (ld, entry);
   char *key = normalized_dn (dn);
-  for (int i = 0; scan->skip[i] != NULL; i++)
-    if (g_str_has_suffix (key, scan->skip[i]))
-      {
-        g_free (key);
-        return TRUE;
-      }
+  if (in_skipped (scan, key))
+    {
+      g_free (key);
+      return TRUE;
+    }
   EntryState *s = g_new0 (EntryState, 1);
   collect_state (dir, entry, s, error);
   g_hash_table_insert (scan->entries, key, s);
@@ -565,7 +576,9 @@ enlace_history_check (EnlaceDirectory *dir, gboolean repair, EnlaceHistoryReport
   for (guint i = 0; i < records->len; i++)
     {
       Record *r = records->pdata[i];
-      if (r->target == NULL)
+      /* Records of the accounts (an older release logged them) are not
+       * the directory's: they are neither judged nor removed. */
+      if (r->target == NULL || in_skipped (&scan, r->target))
         continue;
       GPtrArray *list = g_hash_table_lookup (by_target, r->target);
       if (list == NULL)
