@@ -323,6 +323,28 @@ enlace_dn_first_value (const char *dn)
   return out;
 }
 
+/**
+ * enlace_dn_normalize:
+ *
+ * Returns: (transfer full) (nullable): @dn as libldap normalises it, in
+ * lower case: the form two DNs of the enlace tree compare equal in (its
+ * attribute types all match case-insensitively), and the one slapd's
+ * access rules match against.
+ */
+char *
+enlace_dn_normalize (const char *dn)
+{
+  char *normal = NULL;
+  if (dn == NULL)
+    return NULL;
+  if (ldap_dn_normalize (dn, LDAP_DN_FORMAT_LDAPV3, &normal, LDAP_DN_FORMAT_LDAPV3)
+      != LDAP_SUCCESS)
+    return g_ascii_strdown (dn, -1);
+  char *lower = g_ascii_strdown (normal, -1);
+  ldap_memfree (normal);
+  return lower;
+}
+
 static char *
 diagnostic_of (LDAP *ld)
 {

@@ -56,6 +56,7 @@ char *enlace_entry_read (LDAP *ld, LDAPMessage *entry, EnlaceAttributeFunc func,
 
 char *enlace_dn_child (const char *attr, const char *value, const char *parent);
 char *enlace_dn_first_value (const char *dn);
+char *enlace_dn_normalize (const char *dn);
 
 char *enlace_filter_escape (const char *value);
 char *enlace_filter_printf (const char *format, ...);

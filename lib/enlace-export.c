@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <libxml/xmlwriter.h>
 
@@ -336,11 +338,140 @@ export_to (EnlaceDirectory *dir, const EnlaceExportOptions *options, xmlTextWrit
   return TRUE;
 }
 
+/* The signals that end a program run from a terminal or a service
+ * manager. While a snapshot is written to its temporary file, they remove
+ * that file and then end the process as they would have, so its exit
+ * status still names the signal; the file named -o, if there was one, is
+ * left as it was. This lives here, not in the tool, because only the
+ * library knows the temporary file's name, and when it exists. A library
+ * should not take a program's signals from it: only a signal whose
+ * disposition is still the default (which would end the process anyway)
+ * is taken over, for the length of the write, and given back after. A
+ * program that ignores one (nohup) or handles it itself
+ * (g_unix_signal_add) keeps it, and the cleanup is then its own. */
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP };
+
+static struct {
+  gint busy; /* one export at a time takes the signals (threads) */
+  gboolean taken[G_N_ELEMENTS (cleanup_signals)];
+  struct sigaction old[G_N_ELEMENTS (cleanup_signals)];
+  char *volatile path; /* the temporary file, valid while armed */
+  volatile sig_atomic_t armed;
+} cleanup;
+
+/* Async-signal-safe calls only. */
+static void
+cleanup_on_signal (int sig)
+{
+  if (cleanup.armed)
+    unlink (cleanup.path);
+  signal (sig, SIG_DFL);
+  sigset_t set;
+  sigemptyset (&set);
+  sigaddset (&set, sig);
+  pthread_sigmask (SIG_UNBLOCK, &set, NULL);
+  raise (sig);
+}
+
+static void
+cleanup_signal_set (sigset_t *set)
+{
+  sigemptyset (set);
+  for (guint i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+    sigaddset (set, cleanup_signals[i]);
+}
+
+/* With the signals blocked: removes @path on any of them from now on. */
+static gboolean
+cleanup_arm (char *path)
+{
+  if (!g_atomic_int_compare_and_exchange (&cleanup.busy, 0, 1))
+    return FALSE; /* another thread's export has them: this one goes without */
+  struct sigaction action = { .sa_handler = cleanup_on_signal };
+  cleanup_signal_set (&action.sa_mask); /* one handler at a time */
+  for (guint i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+    cleanup.taken[i] = sigaction (cleanup_signals[i], NULL, &cleanup.old[i]) == 0
+                       && !(cleanup.old[i].sa_flags & SA_SIGINFO)
+                       && cleanup.old[i].sa_handler == SIG_DFL
+                       && sigaction (cleanup_signals[i], &action, NULL) == 0;
+  cleanup.path = path;
+  cleanup.armed = 1;
+  return TRUE;
+}
+
+/* With the signals blocked: gives them back as they were. */
+static void
+cleanup_disarm (void)
+{
+  cleanup.armed = 0;
+  cleanup.path = NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (cleanup_signals); i++)
+    if (cleanup.taken[i])
+      sigaction (cleanup_signals[i], &cleanup.old[i], NULL);
+  g_atomic_int_set (&cleanup.busy, 0);
+}
+
+/* Creates the temporary file @tmp for @path, armed. */
+static int
+create_temporary (const char *path, char *tmp, gboolean restricted, gboolean *armed,
+                  GError **error)
+{
+  /* Restricted fields are for their owner alone: 0600, whatever the umask
+   * (which can only take bits away: the fchmod() puts back a restrictive
+   * umask's). A public snapshot is made to be handed out: 0644 as the
+   * umask allows, like any file the user makes, never writable by others. */
+  mode_t mode = restricted ? 0600 : 0644;
+  sigset_t set, old;
+  cleanup_signal_set (&set);
+  /* Blocked from before the file exists until it is armed: no signal in
+   * between can leave it behind. */
+  pthread_sigmask (SIG_BLOCK, &set, &old);
+  int fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, mode);
+  int errsv = errno;
+  if (fd >= 0 && restricted && fchmod (fd, mode) != 0)
+    {
+      errsv = errno;
+      close (fd);
+      g_unlink (tmp);
+      fd = -1;
+    }
+  *armed = fd >= 0 && cleanup_arm (tmp);
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  if (fd < 0)
+    g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot create %s: %s"), path,
+                 g_strerror (errsv));
+  return fd;
+}
+
+/* Puts @tmp in place of @path when @ok, removes it otherwise; with the
+ * signals blocked, so a signal now leaves the old file or the whole new
+ * one, never a part. Returns the errno of a failed rename, or 0. */
+static int
+finish_temporary (const char *tmp, const char *path, gboolean ok, gboolean armed)
+{
+  sigset_t set, old;
+  cleanup_signal_set (&set);
+  pthread_sigmask (SIG_BLOCK, &set, &old);
+  int errsv = 0;
+  if (ok && g_rename (tmp, path) != 0)
+    errsv = errno;
+  if (!ok || errsv != 0)
+    g_unlink (tmp);
+  if (armed)
+    cleanup_disarm ();
+  /* A signal that came meanwhile now acts as the program had it. */
+  pthread_sigmask (SIG_SETMASK, &old, NULL);
+  return errsv;
+}
+
 /**
  * enlace_snapshot_export:
  * @path: (nullable): the file to write, or %NULL (or "-") for standard
  *   output. A file is written beside itself and renamed into place, so a
- *   failed export leaves any earlier file as it was.
+ *   failed export leaves any earlier file as it was. It is made 0600 with
+ *   restricted fields (whatever the umask), 0644 less the umask without.
+ *   SIGINT, SIGTERM and SIGHUP, where their action is the default, remove
+ *   the temporary file before they end the process (see cleanup_signals).
  *
  * Writes the directory, as @options select, as a snapshot document.
  */
@@ -350,19 +481,15 @@ enlace_snapshot_export (EnlaceDirectory *dir, const EnlaceExportOptions *options
 {
   gboolean to_stdout = path == NULL || strcmp (path, "-") == 0;
   g_autofree char *tmp = NULL;
+  gboolean armed = FALSE;
   g_autoptr(GByteArray) buffer = g_byte_array_sized_new (SINK_BUFFER + 8192);
   Sink sink = { .fd = STDOUT_FILENO, .buffer = buffer };
   if (!to_stdout)
     {
       tmp = g_strconcat (path, ".XXXXXX", NULL);
-      sink.fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0644);
+      sink.fd = create_temporary (path, tmp, options->include_restricted, &armed, error);
       if (sink.fd < 0)
-        {
-          int errsv = errno;
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot create %s: %s"), path,
-                       g_strerror (errsv));
-          return FALSE;
-        }
+        return FALSE;
     }
   xmlOutputBufferPtr out = xmlOutputBufferCreateIO (sink_write, sink_close, &sink, NULL);
   xmlTextWriterPtr w = out != NULL ? xmlNewTextWriter (out) : NULL;
@@ -399,18 +526,12 @@ enlace_snapshot_export (EnlaceDirectory *dir, const EnlaceExportOptions *options
                    g_strerror (errsv));
       ok = FALSE;
     }
-  if (!ok)
+  errsv = finish_temporary (tmp, path, ok, armed);
+  if (errsv != 0)
     {
-      g_unlink (tmp);
-      return FALSE;
-    }
-  if (g_rename (tmp, path) != 0)
-    {
-      errsv = errno;
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot write %s: %s"), path,
                    g_strerror (errsv));
-      g_unlink (tmp);
       return FALSE;
     }
-  return TRUE;
+  return ok;
 }

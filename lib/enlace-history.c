@@ -111,20 +111,6 @@ csn_in (struct berval **values, gboolean old)
   return NULL;
 }
 
-static char *
-normalized_dn (const char *dn)
-{
-  char *normal = NULL;
-  if (dn == NULL)
-    return NULL;
-  if (ldap_dn_normalize (dn, LDAP_DN_FORMAT_LDAPV3, &normal, LDAP_DN_FORMAT_LDAPV3)
-      != LDAP_SUCCESS)
-    return g_ascii_strdown (dn, -1);
-  char *lower = g_ascii_strdown (normal, -1);
-  ldap_memfree (normal);
-  return lower;
-}
-
 /* "20261122213301.000123Z" (or a CSN) -> "2026-11-22 21:33:01Z" */
 static char *
 when_of (const char *stamp)
@@ -196,7 +182,7 @@ collect_record (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GE
   g_autofree char *target = first (ld, entry, "reqDN");
   Record *r = g_new0 (Record, 1);
   r->log_dn = g_strdup (log_dn);
-  r->target = normalized_dn (target);
+  r->target = enlace_dn_normalize (target);
   r->type = first (ld, entry, "reqType");
   r->csn = csn_in (mods, FALSE);
   r->old_csn = csn_in (old, TRUE);
@@ -456,7 +442,7 @@ collect_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GEr
   Scan *scan = user_data;
   LDAP *ld = enlace_directory_get_ldap (dir);
   g_autoptr(EnlaceLdapString) dn = ldap_get_dn (ld, entry);
-  char *key = normalized_dn (dn);
+  char *key = enlace_dn_normalize (dn);
   if (in_skipped (scan, key))
     {
       g_free (key);
@@ -548,8 +534,8 @@ enlace_history_check (EnlaceDirectory *dir, gboolean repair, EnlaceHistoryReport
   const char *base = enlace_directory_get_base (dir);
   g_autofree char *accounts = g_strdup_printf ("ou=accounts,%s", base);
   g_autofree char *campaigns = g_strdup_printf ("ou=campaigns,%s", base);
-  g_autofree char *accounts_key = normalized_dn (accounts);
-  g_autofree char *campaigns_key = normalized_dn (campaigns);
+  g_autofree char *accounts_key = enlace_dn_normalize (accounts);
+  g_autofree char *campaigns_key = enlace_dn_normalize (campaigns);
   Scan scan = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) entry_state_free),
                 { accounts_key, campaigns_key, NULL } };

@@ -20,6 +20,7 @@
 
 #include <ldap.h>
 
+#include "enlace-directory.h"
 #include "enlace-ldif.h"
 #include "enlace-local-private.h"
 
@@ -98,20 +99,6 @@ unique_uri (const char *base, const char *attr, const char *filter)
   char *out = g_strdup (uri);
   ldap_memfree (uri);
   return out;
-}
-
-/* The base as slapd compares it in ACLs: normalised by libldap, lower case
- * (the attribute types of a base DN match case-insensitively). */
-static char *
-acl_base (const char *base)
-{
-  char *normal = NULL;
-  if (ldap_dn_normalize (base, LDAP_DN_FORMAT_LDAPV3, &normal, LDAP_DN_FORMAT_LDAPV3)
-      != LDAP_SUCCESS)
-    return g_ascii_strdown (base, -1);
-  char *lower = g_ascii_strdown (normal, -1);
-  ldap_memfree (normal);
-  return lower;
 }
 
 /* Rule templates hold {names}; each name expands to its text, in this
@@ -239,7 +226,7 @@ static const char *const history_rules[] = {
 static void
 append_rules (GString *ldif, const char *const *rules, gsize n, const char *base)
 {
-  g_autofree char *lower = acl_base (base);
+  g_autofree char *lower = enlace_dn_normalize (base);
   g_autofree char *rbase = g_regex_escape_string (lower, -1);
   for (gsize i = 0; i < n; i++)
     {

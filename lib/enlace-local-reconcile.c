@@ -177,18 +177,6 @@ typedef struct {
   GHashTable *dns; /* normalised DNs read, when asked for */
 } CopyStats;
 
-static char *
-normalized_dn (const char *dn)
-{
-  char *normal = NULL;
-  if (ldap_dn_normalize (dn, LDAP_DN_FORMAT_LDAPV3, &normal, LDAP_DN_FORMAT_LDAPV3)
-      != LDAP_SUCCESS)
-    return g_ascii_strdown (dn, -1);
-  char *lower = g_ascii_strdown (normal, -1);
-  ldap_memfree (normal);
-  return lower;
-}
-
 /* Copies the entries of the LDIF at @in to @out, leaving out password
  * values of the history's reqMod and reqOld. */
 static gboolean
@@ -230,7 +218,7 @@ copy_entries (const char *in, FILE *out, gboolean history, CopyStats *stats, GEr
         }
       stats->entries++;
       if (stats->dns != NULL)
-        g_hash_table_add (stats->dns, normalized_dn (dn));
+        g_hash_table_add (stats->dns, enlace_dn_normalize (dn));
     }
   if (local_error != NULL)
     {
@@ -274,7 +262,7 @@ append_account_seeds (FILE *out, const char *base, GHashTable *have, guint *adde
                       GError **error)
 {
   g_autofree char *accounts = g_strdup_printf ("ou=accounts,%s", base);
-  g_autofree char *accounts_key = normalized_dn (accounts);
+  g_autofree char *accounts_key = enlace_dn_normalize (accounts);
   if (!g_hash_table_contains (have, accounts_key))
     return TRUE;
   g_autofree char *seed = enlace_data_find ("seeds/base.ldif", error);
@@ -289,7 +277,7 @@ append_account_seeds (FILE *out, const char *base, GHashTable *have, guint *adde
   while (enlace_ldif_reader_next (reader, &seed_dn, &mods, NULL, &local_error))
     {
       g_autofree char *dn = enlace_seed_rebase (seed_dn, base);
-      g_autofree char *key = dn ? normalized_dn (dn) : NULL;
+      g_autofree char *key = dn ? enlace_dn_normalize (dn) : NULL;
       if (key == NULL || g_hash_table_contains (have, key)
           || !g_str_has_suffix (key, accounts_key))
         continue;
