@@ -125,10 +125,14 @@ static const char *const acl_names[][2] = {
   { "{sec}", "dn.children=\"ou=secretariat,ou=accounts,{base}\"" },
   /* The enlace fields a Cancilleria keeps current on its own entries. */
   { "{fields}", "cn,sn,givenName,displayName,title,o,mail,telephoneNumber,"
-                "facsimileTelephoneNumber,labeledURI,enlaceLabel,enlaceInstitution,"
+                "facsimileTelephoneNumber,labeledURI,enlaceLabel,"
                 "enlaceInstitutionType,enlaceCompetence,enlaceRole,enlaceNetwork,enlaceLanguage,"
                 "enlacePhoneAsWritten,enlaceDesignationDate,enlaceAuthorizationDate,"
-                "enlaceRetirementDate,enlaceRetirementReason,enlaceSuccessor,enlacePredecessor" },
+                "enlaceRetirementDate,enlaceRetirementReason" },
+  /* A liaison or institution of a country, as the value of a link: ${v1}
+   * is its ID's prefix, ${v2} its country (one rule an attribute: slapd
+   * matches values for a single attribute only). */
+  { "{same-country}", "^enlaceid=([a-z]{2})-[li]-[0-9]+,c=([a-z]{2}),{rbase}$" },
   { "{account}", "dn.regex=\"^cn=[^,]+,(ou=(secretariat|staff|addressbook)|c=[a-z]{2}),"
                  "ou=accounts,{rbase}$\"" },
 };
@@ -178,6 +182,19 @@ static const char *const directory_rules[] = {
   /* Restricted fields: the Secretariat and the entry's own Cancilleria. */
   "to {entry} attrs=enlaceMobile,enlaceNotes by {sec} =wrscxd by {canc} {own} =wrscxd"
   " by {canc} set.expand=\"[$1] & [$3]\" =rscxd by * none",
+  /* Links stay within the country: a successor or predecessor of its
+   * own, an institution of its own or an observer organisation. */
+  "to {entry} attrs=enlaceSuccessor val.regex=\"{same-country}\" by {sec} =wrscxd"
+  " by {canc} set.expand=\"([$1] & [$3] & [${v1}] & [${v2}]) + {current}\" =wrscxd {readers}",
+  "to {entry} attrs=enlacePredecessor val.regex=\"{same-country}\" by {sec} =wrscxd"
+  " by {canc} set.expand=\"([$1] & [$3] & [${v1}] & [${v2}]) + {current}\" =wrscxd {readers}",
+  "to {entry} attrs=enlaceInstitution val.regex=\"^enlaceid=([a-z]{2})-i-[0-9]+,c=([a-z]{2}),{rbase}$\""
+  " by {sec} =wrscxd"
+  " by {canc} set.expand=\"([$1] & [$3] & [${v1}] & [${v2}]) + {current}\" =wrscxd {readers}",
+  "to {entry} attrs=enlaceInstitution val.regex=\"^enlaceid=obs-i-[0-9]+,ou=observers,{rbase}$\""
+  " by {sec} =wrscxd by {canc} {own} =wrscxd {readers}",
+  "to {entry} attrs=enlaceSuccessor,enlacePredecessor,enlaceInstitution"
+  " by {sec} =wrscxd by {canc} {own} =zrscxd {readers}",
   "to {entry} attrs={fields} by {sec} =wrscxd by {canc} {own} =wrscxd {readers}",
   /* Anything else on an entry (operational attributes, and whatever the
    * schema allows that enlace does not use): read only. */

@@ -190,6 +190,16 @@ modify "$gt3" enlaceNotes "Nota nueva" | lt "$gt" ldapmodify
 expect_rc 0 "C9: ... and its restricted fields"
 as "$gt" enlace update GT-L-0002 --title "Directora"
 expect_rc 0 "C9: ... and with enlace update"
+modify "$gt2" enlaceInstitution "enlaceId=GT-I-0002,c=GT,$B" | lt "$gt" ldapmodify
+expect_rc 0 "C9: an institution of its own country"
+modify "$gt2" enlaceInstitution "enlaceId=OBS-I-0001,ou=observers,$B" | lt "$gt" ldapmodify
+expect_rc 0 "C9: ... or an observer organisation"
+modify "$gt2" enlaceInstitution "enlaceId=HN-I-0001,c=HN,$B" | lt "$gt" ldapmodify
+expect_rc 50 "C9: not another country's institution"
+modify "$gt2" enlacePredecessor "enlaceId=GT-L-0004,c=GT,$B" | lt "$gt" ldapmodify
+expect_rc 0 "C9: a predecessor of its own country"
+modify "$gt2" enlaceSuccessor "$hn1" | lt "$gt" ldapmodify
+expect_rc 50 "C9: not a successor of another country"
 modify "$gt2" userPassword secret-pass-3 | lt "$gt" ldapmodify
 expect_rc 50 "C10: not userPassword"
 printf 'dn: %s\nchangetype: modify\nadd: objectClass\nobjectClass: simpleSecurityObject\n-\nadd: userPassword\nuserPassword: secret-pass-3\n' "$gt2" | lt "$gt" ldapmodify
