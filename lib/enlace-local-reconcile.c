@@ -130,6 +130,60 @@ dump (const char *slapd_d, const char *suffix, const char *subtree, const char *
   return enlace_local_run_tool (what, argv, error);
 }
 
+/* A reqMod or reqOld value names its attribute before the first colon. */
+static gboolean
+is_secret_change (const struct berval *v)
+{
+  const char *colon = memchr (v->bv_val, ':', v->bv_len);
+  return colon != NULL && in_list (secrets, v->bv_val, colon - v->bv_val);
+}
+
+typedef enum {
+  KEEP_ALL = 0,
+  DROP_BOOKKEEPING = 1 << 0, /* what slapd keeps about an entry itself */
+  DROP_SECRETS = 1 << 1,     /* passwords in the history's reqMod and reqOld */
+} Dropping;
+
+/* Appends one LDIF record: @dn and the values of @mods, less what @drop
+ * says. Returns how many secret values it left out. */
+static guint
+append_record (GString *text, const char *dn, LDAPMod **mods, Dropping drop)
+{
+  guint dropped = 0;
+  enlace_ldif_append_str (text, "dn", dn);
+  for (int i = 0; mods[i] != NULL; i++)
+    {
+      const char *type = mods[i]->mod_type;
+      if ((drop & DROP_BOOKKEEPING) && in_list (bookkeeping, type, strlen (type)))
+        continue;
+      gboolean logged = (drop & DROP_SECRETS) && (g_ascii_strcasecmp (type, "reqMod") == 0
+                                                  || g_ascii_strcasecmp (type, "reqOld") == 0);
+      for (int j = 0; mods[i]->mod_bvalues[j] != NULL; j++)
+        {
+          struct berval *v = mods[i]->mod_bvalues[j];
+          if (logged && is_secret_change (v))
+            dropped++;
+          else
+            enlace_ldif_append (text, type, v->bv_val, v->bv_len);
+        }
+    }
+  g_string_append_c (text, '\n');
+  return dropped;
+}
+
+static gboolean
+write_text (FILE *out, GString *text, GError **error)
+{
+  if (fwrite (text->str, 1, text->len, out) != text->len)
+    {
+      int errsv = errno;
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot write: %s"),
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* A dump of a cn=config with the bookkeeping left out: what to compare. */
 static char *
 config_text (const char *slapd_d, const char *scratch, GError **error)
@@ -146,29 +200,13 @@ config_text (const char *slapd_d, const char *scratch, GError **error)
   LDAPMod **mods = NULL;
   g_autoptr(GError) local_error = NULL;
   while (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &local_error))
-    {
-      enlace_ldif_append_str (text, "dn", dn);
-      for (int i = 0; mods[i] != NULL; i++)
-        if (!in_list (bookkeeping, mods[i]->mod_type, strlen (mods[i]->mod_type)))
-          for (int j = 0; mods[i]->mod_bvalues[j] != NULL; j++)
-            enlace_ldif_append (text, mods[i]->mod_type, mods[i]->mod_bvalues[j]->bv_val,
-                                mods[i]->mod_bvalues[j]->bv_len);
-      g_string_append_c (text, '\n');
-    }
+    append_record (text, dn, mods, DROP_BOOKKEEPING);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
   return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-/* A reqMod or reqOld value names its attribute before the first colon. */
-static gboolean
-is_secret_change (const struct berval *v)
-{
-  const char *colon = memchr (v->bv_val, ':', v->bv_len);
-  return colon != NULL && in_list (secrets, v->bv_val, colon - v->bv_val);
 }
 
 typedef struct {
@@ -192,30 +230,9 @@ copy_entries (const char *in, FILE *out, gboolean history, CopyStats *stats, GEr
   while (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &local_error))
     {
       g_string_truncate (text, 0);
-      enlace_ldif_append_str (text, "dn", dn);
-      for (int i = 0; mods[i] != NULL; i++)
-        {
-          gboolean logged = history && (g_ascii_strcasecmp (mods[i]->mod_type, "reqMod") == 0
-                                        || g_ascii_strcasecmp (mods[i]->mod_type, "reqOld") == 0);
-          for (int j = 0; mods[i]->mod_bvalues[j] != NULL; j++)
-            {
-              struct berval *v = mods[i]->mod_bvalues[j];
-              if (logged && is_secret_change (v))
-                {
-                  stats->scrubbed++;
-                  continue;
-                }
-              enlace_ldif_append (text, mods[i]->mod_type, v->bv_val, v->bv_len);
-            }
-        }
-      g_string_append_c (text, '\n');
-      if (fwrite (text->str, 1, text->len, out) != text->len)
-        {
-          int errsv = errno;
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot write: %s"),
-                       g_strerror (errsv));
-          return FALSE;
-        }
+      stats->scrubbed += append_record (text, dn, mods, history ? DROP_SECRETS : KEEP_ALL);
+      if (!write_text (out, text, error))
+        return FALSE;
       stats->entries++;
       if (stats->dns != NULL)
         g_hash_table_add (stats->dns, enlace_dn_normalize (dn));
@@ -282,13 +299,9 @@ append_account_seeds (FILE *out, const char *base, GHashTable *have, guint *adde
           || !g_str_has_suffix (key, accounts_key))
         continue;
       g_autoptr(GString) text = g_string_new (NULL);
-      enlace_ldif_append_str (text, "dn", dn);
-      for (int i = 0; mods[i] != NULL; i++)
-        for (int j = 0; mods[i]->mod_bvalues[j] != NULL; j++)
-          enlace_ldif_append (text, mods[i]->mod_type, mods[i]->mod_bvalues[j]->bv_val,
-                              mods[i]->mod_bvalues[j]->bv_len);
-      g_string_append_c (text, '\n');
-      fwrite (text->str, 1, text->len, out);
+      append_record (text, dn, mods, KEEP_ALL);
+      if (!write_text (out, text, error))
+        return FALSE;
       (*added)++;
     }
   if (local_error != NULL)
