@@ -25,7 +25,7 @@
 
 #define ACCESSLOG_BASE "cn=accesslog"
 /* What enlace-local check writes in place of a record that was lost. */
-#define LOST_MESSAGE "enlace-local check: a change the data holds, whose record was lost"
+#define LOST_MESSAGE "enlace-local check: a change the data holds, of which the history had no record"
 
 /* Attributes slapd maintains itself: noise in a history. */
 static const char *const operational[] = {
@@ -648,12 +648,16 @@ enlace_history_report_describe (EnlaceHistoryReport *report, gboolean repaired)
   if (report->removed->len > 10)
     g_string_append_printf (out, _("    ... and %u more\n"), report->removed->len - 10);
   if (report->lost->len > 0)
-    g_string_append_printf (out, repaired ? _("  %u changes the data holds had lost their "
-                                              "records; each is now recorded as lost:\n")
-                                          : _("  %u changes the data holds have lost their "
-                                              "records:\n"),
+    g_string_append_printf (out, repaired ? _("  %u changes the data holds had no record (lost, "
+                                              "or made while no history was kept, as by "
+                                              "slapadd); each is now recorded:\n")
+                                          : _("  %u changes the data holds have no record (lost, "
+                                              "or made while no history was kept, as by "
+                                              "slapadd):\n"),
                             report->lost->len);
-  for (guint i = 0; i < report->lost->len; i++)
+  for (guint i = 0; i < report->lost->len && i < 10; i++)
     g_string_append_printf (out, "    %s\n", (char *) report->lost->pdata[i]);
+  if (report->lost->len > 10)
+    g_string_append_printf (out, _("    ... and %u more\n"), report->lost->len - 10);
   return g_string_free (out, FALSE);
 }

@@ -31,8 +31,9 @@ ENLACE_BUILTIN_PROTO (history)
                               *c->who ? c->who : _("(an account the history does not say)"));
       if (c->lost)
         g_string_append_printf (out, "    %s\n",
-                                _("(the data holds this change, but its record was lost: "
-                                  "what changed is unknown)"));
+                                _("(the data holds this change, but the history has no record "
+                                  "of it: lost, or made while none was kept; what changed is "
+                                  "unknown)"));
       for (int j = 0; c->changes[j] != NULL; j++)
         {
           /* A value may hold anything: one line each, control characters escaped. */
