@@ -126,6 +126,7 @@ static const char *const acl_names[][2] = {
   { "{own}", "set=\"{country} + {current}\"" },
   { "{country}", "(this/-1/c & user/-1/c)" },
   { "{current}", "(this/enlaceStatus & ([pending]|[active]|[unverified]))" },
+  { "{designated}", "(this/enlaceDesignatedBy & user)" },
   /* A Cancilleria: an account whose branch has a country (what is asked
    * of it, user/-1/c, the sets that follow it say). */
   { "{canc}", "{accounts}" },
@@ -170,12 +171,17 @@ static const char *const directory_rules[] = {
   /* Restricted fields: the Secretariat and the entry's own Cancilleria. */
   "to {entry} attrs=enlaceMobile,enlaceNotes by {staff} none {nobook}"
   " by {sec} =wrscxd by {canc} {own} =wrscxd by {canc} set=\"{country}\" =rscxd by * none",
-  /* Adding a liaison or an institution of a country: its ID's prefix is
-   * the country it goes under; a Cancilleria adds only in its own, and
-   * only current entries (the status rules say which). */
+  /* Restricted fields anywhere else (the tree's own entries): no one's
+   * to read but the Secretariat's. */
+  "to attrs=enlaceMobile,enlaceNotes by {sec} =wrscxd by * none",
+  /* Adding a liaison or an institution of a country: its ID's prefix and
+   * its c are the country it goes under, and it names who designated it,
+   * the writer; a Cancilleria adds only in its own country, and only
+   * current entries (the status rules say which). */
   "to dn.regex=\"^enlaceid=([a-z]{2})-[li]-[0-9]+,c=([a-z]{2}),{rbase}$\" attrs=entry"
-  " {early} by {sec} set.expand=\"[$1] & [$2]\" =arscxd"
-  " by {canc} set.expand=\"([$1] & [$2] & user/-1/c) + {current}\" =arscxd {late}",
+  " {early} by {sec} set.expand=\"([$1] & [$2] & this/c) + {designated}\" =arscxd"
+  " by {canc} set.expand=\"([$1] & [$2] & this/c & user/-1/c) + {current} + {designated}\""
+  " =arscxd {late}",
   "to dn.regex=\"^enlaceid=obs-i-[0-9]+,ou=observers,{rbase}$\" attrs=entry"
   " {early} by {sec} =arscxd {late}",
   /* Identity: set when the entry is added, never changed (no one may
@@ -189,14 +195,19 @@ static const char *const directory_rules[] = {
   "to {entry} attrs=enlaceId {early} by {sec} =arscxd by {canc} {own} =arscxd {late}",
   /* Status: a Cancilleria sets pending, active or retired; an entry a
    * campaign left unverified it may only retire; unverified is the
-   * Secretariat's (campaign close). A retired entry is frozen. */
+   * Secretariat's (campaign close). A retired entry is frozen. No other
+   * value, from anyone. */
   "to {entry} attrs=enlaceStatus val=retired {early} by {sec} =wrscxd by {canc} {own} =wrscxd {late}",
   "to {entry} attrs=enlaceStatus val.regex=\"^pending$|^active$\" {early} by {sec} =wrscxd"
   " by {canc} set=\"{country} + (this/enlaceStatus & ([pending]|[active]))\" =wrscxd {late}",
-  "to {entry} attrs=enlaceStatus {early} by {sec} =wrscxd by {canc} {own} =zrscxd {late}",
+  "to {entry} attrs=enlaceStatus val=unverified {early} by {sec} =wrscxd {late}",
+  "to {entry} attrs=enlaceStatus {early} by {sec} =zrscxd by {canc} {own} =zrscxd {late}",
   /* Who designated, authorised, retired: only ever the writer's own DN
-   * (selfwrite), though an old value may be replaced. */
-  "to {entry} attrs=enlaceDesignatedBy,enlaceAuthorizedBy,enlaceRetiredBy"
+   * (selfwrite). Who designated an entry is written once, with it; who
+   * authorised or retired it may be replaced (a replace deletes first). */
+  "to {entry} attrs=enlaceDesignatedBy {early} by {sec} selfwrite by {sec} =rscxd"
+  " by {canc} {own} selfwrite {late}",
+  "to {entry} attrs=enlaceAuthorizedBy,enlaceRetiredBy"
   " {early} by {sec} selfwrite by {sec} =zrscxd"
   " by {canc} {own} selfwrite by {canc} {own} =zrscxd {late}",
   /* What a campaign establishes is the Secretariat's alone. */
@@ -223,10 +234,12 @@ static const char *const directory_rules[] = {
   " by {sec} =arscxd {nobook} by {accounts} =rscxd by * none",
   /* The vocabulary is the Secretariat's to keep (terms come and go). */
   "to dn.subtree=\"ou=vocabulary,{base}\" by {sec} write {nobook} by {accounts} read by * none",
-  /* The tree itself: countries, the base: the Secretariat adds, changes,
-   * never deletes. An address book may search from them (a search needs
-   * that on its base), not read them. */
-  "to * attrs=entry,children by {sec} =arscxd"
+  /* The tree itself: countries, the base: the Secretariat changes them,
+   * and adds only what the rules above let it (liaisons, institutions,
+   * terms): nothing shaped otherwise, where the rules for an entry would
+   * not apply. An address book may search from them (a search needs that
+   * on its base), not read them. */
+  "to * attrs=entry,children by {sec} =rscxd"
   " by dn.children=\"ou=addressbook,ou=accounts,{base}\" =s by {accounts} =rscxd by * none",
   "to * by {sec} =wrscxd {nobook} by {accounts} =rscxd by * none",
 };
@@ -234,7 +247,9 @@ static const char *const directory_rules[] = {
 /* The accounts (ou=accounts,BASE). Passwords are set with the Password
  * Modify operation or a plain modify, which slapo-ppolicy hashes. */
 static const char *const account_rules[] = {
-  "to attrs=userPassword by {sec} =wx by self =wx by anonymous auth by * none",
+  "to {account} attrs=userPassword by {sec} =wx by self =wx by anonymous auth by * none",
+  /* Only an account has a password: not a branch, not the policy. */
+  "to attrs=userPassword by * none",
   /* The policy is the owner's: no account may weaken it. */
   "to dn.base=\"cn=password-policy,ou=accounts,{base}\" by {sec} =rscxd by * none",
   "to {account} attrs=entry by {sec} =wrscxd by self =rscxd by anonymous =x by * none",
@@ -250,6 +265,7 @@ static const char *const account_rules[] = {
 };
 
 static const char *const campaign_rules[] = {
+  "to attrs=userPassword,pwdAttribute by * none",
   "to * by {sec} write by * none",
 };
 
@@ -386,7 +402,8 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
    * dies while its transaction commits. */
   append_database (ldif, ENLACE_LOCAL_DB_CAMPAIGNS, spec, rootdn);
   append_rules (ldif, campaign_rules, G_N_ELEMENTS (campaign_rules), spec->base);
-  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
+  g_string_append (ldif, "olcAddContentAcl: TRUE\n"
+                         "olcDbMaxSize: " LOG_MAX_SIZE "\n"
                          "olcDbNoSync: TRUE\n"
                          "olcDbCheckpoint: 0 1\n"
                          "olcDbIndex: objectClass eq\n"
@@ -399,8 +416,11 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
    * modify too, and a lock after repeated failures (the policy entry is
    * seeded by enlace init, see seeds/base.ldif). */
   append_database (ldif, ENLACE_LOCAL_DB_ACCOUNTS, spec, rootdn);
+  /* olcAddContentAcl: an add is checked value by value, as a modify is,
+   * so no account is added with another policy or another class. */
   append_rules (ldif, account_rules, G_N_ELEMENTS (account_rules), spec->base);
-  g_string_append (ldif, "olcDbMaxSize: " LOG_MAX_SIZE "\n"
+  g_string_append (ldif, "olcAddContentAcl: TRUE\n"
+                         "olcDbMaxSize: " LOG_MAX_SIZE "\n"
                          "olcDbIndex: objectClass eq\n"
                          "olcDbIndex: cn eq\n\n");
   g_string_append (ldif, "dn: olcOverlay={0}ppolicy,olcDatabase={3}mdb,cn=config\n"

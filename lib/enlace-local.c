@@ -276,6 +276,17 @@ static gboolean
 check_private (EnlaceLocal *local, GError **error)
 {
   GStatBuf st;
+  /* Others who may write the parent could swap the directory itself
+   * (unless the parent is sticky, as /tmp is). */
+  g_autofree char *parent = g_path_get_dirname (local->dir);
+  if (g_stat (parent, &st) == 0 && (st.st_mode & S_IWOTH) != 0 && (st.st_mode & S_ISVTX) == 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                   _("%s is writable by other users (mode %04o): they could replace the "
+                     "instance directory %s; choose another place, or 'chmod o-w %s'"),
+                   parent, (guint) (st.st_mode & 07777), local->dir, parent);
+      return FALSE;
+    }
   if (g_lstat (local->dir, &st) != 0)
     return TRUE; /* made 0700 below */
   if (!S_ISDIR (st.st_mode))

@@ -100,6 +100,10 @@ for who in st:"$st":1 gt:"$gt":1 hn:"$hn":0 staff:"$staff":0 book:"$book":0; do
     check "R3: $name does not read GT's restricted fields" lacks out "^enlace(Mobile|Notes):"
   fi
 done
+printf 'dn: enlaceTermId=consular-officer,ou=roles,ou=vocabulary,%s\nchangetype: modify\nadd: objectClass\nobjectClass: extensibleObject\n-\nadd: enlaceNotes\nenlaceNotes: nota escondida\n' "$B" | lt "$st" ldapmodify
+expect_rc 0 "R3: the Secretariat may note something on a term"
+lt "$staff" ldapsearch -LLL -b "enlaceTermId=consular-officer,ou=roles,ou=vocabulary,$B" -s base enlaceNotes
+check "R3: restricted fields anywhere are not for staff" lacks out "^enlaceNotes"
 lt "$book" ldapsearch -LLL -b "ou=vocabulary,$B" "(objectClass=*)" 1.1
 check "R4: the address book reads no vocabulary" test "$(entries)" -eq 0
 lt "$staff" ldapsearch -LLL -b "ou=vocabulary,$B" "(objectClass=enlaceTerm)" 1.1
@@ -179,6 +183,10 @@ liaison GT-L-0908 GT GT "$gt" | sed 's/^enlaceStatus: active/enlaceStatus: unver
 expect_rc 50 "C6: not unverified"
 liaison GT-L-0909 GT GT "$st" | lt "$gt" ldapadd
 expect_rc 50 "C7: not designated by the Secretariat's DN"
+liaison GT-L-0911 GT GT "$gt" | grep -v '^enlaceDesignatedBy' | lt "$gt" ldapadd
+expect_rc 50 "C7: nor designated by no one"
+printf 'dn: enlaceId=GT-I-0901,c=GT,%s\nobjectClass: enlaceInstitution\nenlaceId: GT-I-0901\no: Sin Pais\nenlaceStatus: active\nenlaceDesignatedBy: %s\n' "$B" "$gt" | lt "$gt" ldapadd
+expect_rc 50 "C4: nor an institution without c"
 liaison GT-L-0910 GT GT "$gt" "enlaceLastConfirmed: 20261127000000Z" | lt "$gt" ldapadd
 expect_rc 50 "C8: no last-confirmed date"
 gt2=enlaceId=GT-L-0002,c=GT,$B
@@ -224,6 +232,8 @@ modify "$gt3" enlaceAuthorizedBy "$gt" | lt "$gt" ldapmodify
 expect_rc 0 "C14: 'authorised by' can name itself"
 modify "$gt3" enlaceRetiredBy "$hn" | lt "$gt" ldapmodify
 expect_rc 50 "C14: 'retired by' cannot name another Cancillería"
+modify "enlaceId=GT-L-0901,c=GT,$B" enlaceDesignatedBy "$gt" | lt "$gt" ldapmodify
+expect_rc 50 "C14: 'designated by' is written once, with the entry"
 modify "$gt3" enlaceStatus pending | lt "$gt" ldapmodify
 expect_rc 0 "C15: active -> pending"
 modify "$gt3" enlaceStatus active | lt "$gt" ldapmodify
@@ -272,6 +282,14 @@ modify "$hn1" enlaceAuthorizedBy "$hn" | lt "$st" ldapmodify
 expect_rc 50 "S3: the Secretariat cannot write another DN as 'authorised by'"
 liaison HN-L-0914 HN HN "$hn" | lt "$st" ldapadd
 expect_rc 50 "S3: ... nor as 'designated by'"
+liaison HN-L-0915 HN HN "$st" | grep -v '^enlaceDesignatedBy' | lt "$st" ldapadd
+expect_rc 50 "S3: ... nor leave 'designated by' out"
+printf 'dn: ou=x,c=HN,%s\nobjectClass: organizationalUnit\nou: x\n' "$B" | lt "$st" ldapadd
+expect_rc 50 "S1: the Secretariat adds nothing shaped otherwise (a branch under a country)"
+printf 'dn: cn=Falsa+enlaceId=HN-L-0804,c=HN,%s\nobjectClass: enlaceLiaison\nobjectClass: extensibleObject\nenlaceId: HN-L-0804\nc: HN\ncn: Falsa\nsn: Falsa\nenlaceStatus: active\nenlaceDesignatedBy: %s\nenlaceMobile: +50477777777\n' "$B" "$st" | lt "$st" ldapadd
+expect_rc 50 "S1: ... nor a liaison under a two-part name"
+modify "$hn1" enlaceStatus "not-a-status" | lt "$st" ldapmodify
+expect_rc 50 "S2: the Secretariat sets no status but the four"
 lt "$st" ldapdelete "$hn1"
 expect_rc 50 "S4: the Secretariat never deletes a liaison"
 lt "$st" ldapmodrdn "$hn1" enlaceId=HN-L-0999
@@ -292,6 +310,14 @@ modify "cn=password-policy,ou=accounts,$B" pwdMinLength 1 | lt "$st" ldapmodify
 expect_rc 50 "S8: the Secretariat cannot weaken the password policy"
 modify "$staff" pwdPolicySubentry "cn=weak,ou=staff,ou=accounts,$B" | lt "$st" ldapmodify
 expect_rc 50 "S8: ... nor give an account another policy"
+printf 'dn: cn=sinpolitica,ou=staff,ou=accounts,%s\nobjectClass: person\ncn: sinpolitica\nsn: x\npwdPolicySubentry: cn=nada,ou=campaigns,%s\nuserPassword: x\n' "$B" "$B" | lt "$st" ldapadd
+expect_rc 50 "S8: ... not even when it adds it"
+printf 'dn: cn=otraclase,ou=staff,ou=accounts,%s\nobjectClass: inetOrgPerson\ncn: otraclase\nsn: x\nuid: otraclase\n' "$B" | lt "$st" ldapadd
+expect_rc 50 "S8: an account is a person, nothing more"
+modify "ou=staff,ou=accounts,$B" userPassword secret-pass-9 | lt "$st" ldapmodify
+expect_rc 50 "S8: a branch of the accounts gets no password (no other login)"
+printf 'dn: cn=login,ou=campaigns,%s\nobjectClass: person\ncn: login\nsn: x\nuserPassword: secret-pass-9\n' "$B" | lt "$st" ldapadd
+expect_rc 50 "S9: nor does an entry of the campaigns"
 printf 'dn: %s\nchangetype: modify\nadd: objectClass\nobjectClass: pwdPolicy\n-\nadd: pwdAttribute\npwdAttribute: userPassword\n' "$staff" | lt "$st" ldapmodify
 expect_rc 50 "S8: ... nor another object class"
 modify "$item" enlaceCampaignState confirmed | lt "$st" ldapmodify
@@ -391,5 +417,10 @@ else
   ok "F1 # SKIP needs root to give a directory to another user"
 fi
 check "F1: an instance directory enlace-local made is 0700" test "$(stat -c %a "$SLAPD_DIR")" = 700
+mkdir -m 777 swappable
+chmod -t swappable
+run_cmd enlace-local start --dir "$TEST_DIR/swappable/i"
+expect_rc 4 "F1: a directory whose parent others may write (not sticky) is refused"
+check "F1: ... naming the parent" has err "swappable is writable by other users"
 
 done_testing
