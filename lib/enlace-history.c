@@ -247,7 +247,6 @@ judge (GPtrArray *records, const char *uuid, const char *csn, GPtrArray *missing
            * failed transaction's record may look just like it. Older
            * records stay unjudged (shown, kept). */
           g_ptr_array_add (missing, g_strdup (at));
-          g_ptr_array_add (missing, NULL);
           gap = at;
           break;
         }
@@ -383,7 +382,7 @@ enlace_history_read (EnlaceDirectory *dir, const char *dn, GError **error)
       if (r->verdict != ENLACE_HISTORY_NOT_HELD)
         g_ptr_array_add (changes, g_steal_pointer (&r->change));
     }
-  for (guint i = 0; i < missing->len; i += 2)
+  for (guint i = 0; i < missing->len; i++)
     g_ptr_array_add (changes,
                      lost_change (missing->pdata[i], g_strcmp0 (missing->pdata[i], state.csn) == 0
                                                          ? state.modifier : NULL));
@@ -457,11 +456,9 @@ collect_entry (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GEr
 /* A record in place of one that was lost, so the walk goes on through it
  * and the next check does not report it again. */
 static gboolean
-record_lost (EnlaceDirectory *dir, const char *target, const char *csn, const char *before,
-             const EntryState *state, GError **error)
+record_lost (EnlaceDirectory *dir, const char *target, const char *csn, const EntryState *state,
+             GError **error)
 {
-  g_autofree char *old = before ? g_strdup_printf ("entryCSN: %s", before) : NULL;
-  char *old_values[] = { old, NULL };
   g_autofree char *stamp = g_strndup (csn, strcspn (csn, "#"));
   g_autofree char *mod = g_strdup_printf ("entryCSN:= %s", csn);
   /* Who made the entry's last change, slapd says (modifiersName). */
@@ -485,7 +482,6 @@ record_lost (EnlaceDirectory *dir, const char *target, const char *csn, const ch
     { LDAP_MOD_ADD, (char *) "reqResult", { result_values } },
     { LDAP_MOD_ADD, (char *) "reqMessage", { message_values } },
     { LDAP_MOD_ADD, (char *) "reqMod", { change_values } },
-    { LDAP_MOD_ADD, (char *) "reqOld", { old_values } },
     { LDAP_MOD_ADD, (char *) "reqEntryUUID", { uuid_values } },
     { LDAP_MOD_ADD, (char *) "reqAuthzID", { who_values } },
   };
@@ -610,10 +606,10 @@ enlace_history_check (EnlaceDirectory *dir, gboolean repair, EnlaceHistoryReport
                                                           r->type ? r->type : "?",
                                                           (char *) key));
         }
-      for (guint i = 0; i < missing->len; i += 2)
+      for (guint i = 0; i < missing->len; i++)
         {
           g_autofree char *when = when_of (missing->pdata[i]);
-          if (repair && !record_lost (dir, key, missing->pdata[i], missing->pdata[i + 1], s, error))
+          if (repair && !record_lost (dir, key, missing->pdata[i], s, error))
             return FALSE;
           g_ptr_array_add (out->lost, g_strdup_printf ("%s %s", when, (char *) key));
         }
