@@ -42,6 +42,8 @@ gboolean enlace_local_remove_tree (const char *path, GError **error);
 gboolean enlace_local_make_dir (const char *path, GError **error);
 const char *enlace_local_slapd (void);
 
+gboolean enlace_local_prime (const char *slapd_d, const char *base, const char *schema_ldif,
+                            const char *scratch, GError **error);
 gboolean enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
                                  GError **error);
 gboolean enlace_local_finish_swap (EnlaceLocal *local, GError **error);

@@ -356,7 +356,9 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
       if (!enlace_local_make_dir (target, error))
         return FALSE;
     }
-  if (!slapadd_config (staged_config, staged_ldif, error))
+  g_autofree char *scratch = g_build_filename (work, "prime.ldif", NULL);
+  if (!slapadd_config (staged_config, staged_ldif, error)
+      || !enlace_local_prime (staged_config, base, schema_ldif, scratch, error))
     return FALSE;
 
   g_autofree char *accounts = enlace_local_suffix (ENLACE_LOCAL_DB_ACCOUNTS, base);
