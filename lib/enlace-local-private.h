@@ -38,6 +38,8 @@ char *enlace_local_owner_dn (void);
 char *enlace_local_suffix (EnlaceLocalDb db, const char *base);
 
 gboolean enlace_local_run_tool (const char *what, const char *const *argv, GError **error);
+gboolean enlace_local_slapadd_config (const char *slapd_d, const char *ldif_path,
+                                      GError **error);
 gboolean enlace_local_remove_tree (const char *path, GError **error);
 gboolean enlace_local_make_dir (const char *path, GError **error);
 const char *enlace_local_slapd (void);

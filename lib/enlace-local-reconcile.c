@@ -98,8 +98,13 @@ enlace_local_run_tool (const char *what, const char *const *argv, GError **error
   return TRUE;
 }
 
-static gboolean
-slapadd_config (const char *slapd_d, const char *ldif_path, GError **error)
+/**
+ * enlace_local_slapadd_config:
+ *
+ * Loads a cn=config LDIF into a new configuration directory @slapd_d.
+ */
+gboolean
+enlace_local_slapadd_config (const char *slapd_d, const char *ldif_path, GError **error)
 {
   const char *argv[] = { enlace_local_slapd (), "-T", "add", "-n", "0", "-F", slapd_d,
                          "-l", ldif_path, NULL };
@@ -357,7 +362,7 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
         return FALSE;
     }
   g_autofree char *scratch = g_build_filename (work, "prime.ldif", NULL);
-  if (!slapadd_config (staged_config, staged_ldif, error)
+  if (!enlace_local_slapadd_config (staged_config, staged_ldif, error)
       || !enlace_local_prime (staged_config, base, schema_ldif, scratch, error))
     return FALSE;
 
@@ -493,7 +498,7 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
     }
   g_autofree char *wanted = NULL;
   g_autofree char *have = NULL;
-  if (!slapadd_config (new_config, config_ldif, error)
+  if (!enlace_local_slapadd_config (new_config, config_ldif, error)
       || (wanted = config_text (new_config, scratch, error)) == NULL
       || (have = config_text (live_config, scratch, error)) == NULL)
     {

@@ -400,11 +400,8 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
       return FALSE;
     }
 
-  /* slapadd is slapd itself under another name; -T a selects it. */
-  const char *argv[] = { enlace_local_slapd (), "-T", "add", "-n", "0", "-F", staging, "-l",
-                         config_ldif_path, NULL };
   g_autofree char *scratch = path_in (local, "prime.ldif");
-  if (!enlace_local_run_tool (_("slapadd of the configuration"), argv, error)
+  if (!enlace_local_slapadd_config (staging, config_ldif_path, error)
       || !enlace_local_prime (staging, local->base, schema_ldif, scratch, error))
     {
       enlace_local_remove_tree (staging, NULL);

@@ -40,6 +40,27 @@ expect_rc () {
   fi
 }
 
+# ldap_as URI DN PWFILE TOOL ARGS...: one of OpenLDAP's tools bound as DN
+# with a simple bind (the password is PWFILE's whole contents; DN "" for
+# anonymous); stdin passes through; like run_cmd, out, err and $rc.
+ldap_as () {
+  local uri=$1 dn=$2 pwfile=$3 tool=$4
+  shift 4
+  rc=0
+  if [ -n "$dn" ]; then
+    "$tool" -x -H "$uri" -D "$dn" -y "$pwfile" "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
+  else
+    "$tool" -x -H "$uri" "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
+  fi
+}
+
+# enlace_as URI DN PWFILE CMD...: run_cmd CMD with enlace bound as DN.
+enlace_as () {
+  local uri=$1 dn=$2 pwfile=$3
+  shift 3
+  ENLACE_URI=$uri ENLACE_BIND_DN=$dn ENLACE_PASSWORD_FILE=$pwfile run_cmd "$@"
+}
+
 # has FILE REGEX: grep -E, quiet, for use with check.
 has () { grep -Eq -- "$2" "$1"; }
 lacks () { ! grep -Eq -- "$2" "$1"; }

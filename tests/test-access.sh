@@ -9,11 +9,8 @@ enlace init --demo >/dev/null
 json_field () { /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval("d" + sys.argv[1]))' "$1"; }
 
 printf 'password-%s\n' one >pw
-as () { # ACCOUNT-DN COMMAND...: run COMMAND with enlace bound as ACCOUNT-DN
-  local dn=$1
-  shift
-  ENLACE_BIND_DN=$dn ENLACE_PASSWORD_FILE=$TEST_DIR/pw run_cmd "$@"
-}
+# as ACCOUNT-DN COMMAND...: run COMMAND with enlace bound as ACCOUNT-DN
+as () { enlace_as "$ENLACE_URI" "$1" "$TEST_DIR/pw" "${@:2}"; }
 
 # The owner of the instance (SASL EXTERNAL, the rootdn) creates the accounts.
 run_cmd enlace account add --kind secretariat --new-password-file pw --description "Secretaría Técnica" st

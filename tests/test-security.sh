@@ -23,23 +23,9 @@ book=$(enlace account add --kind addressbook --new-password-file pw libreta)
 [ -n "$book" ] || bail_out "no address-book account"
 
 # lt WHO TOOL ARGS...: an OpenLDAP tool bound as WHO over TCP ("" for
-# anonymous); stdin passes through; stdout in out, stderr in err, status in rc.
-lt () {
-  local who=$1 tool=$2
-  shift 2
-  rc=0
-  if [ -n "$who" ]; then
-    "$tool" -x -H "$TCP" -D "$who" -y "$TEST_DIR/pw" "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
-  else
-    "$tool" -x -H "$TCP" "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
-  fi
-}
-# as WHO CMD...: enlace bound as WHO over TCP.
-as () {
-  local who=$1
-  shift
-  ENLACE_URI=$TCP ENLACE_BIND_DN=$who ENLACE_PASSWORD_FILE=$TEST_DIR/pw run_cmd "$@"
-}
+# anonymous); as WHO CMD...: enlace bound as WHO over TCP.
+lt () { ldap_as "$TCP" "$1" "$TEST_DIR/pw" "${@:2}"; }
+as () { enlace_as "$TCP" "$1" "$TEST_DIR/pw" "${@:2}"; }
 # modify DN ATTR VALUE...: an LDIF replacing ATTR with the VALUEs.
 modify () {
   local dn=$1 attr=$2 v

@@ -76,7 +76,7 @@ check "and leaves the configuration as it was" diff -r "$I/slapd.d" config-after
 printf 'fixture-pass-1' >pw1
 chmod 600 pw1
 gt=cn=gt-cancilleria,c=GT,ou=accounts,o=enlace
-lt () { rc=0; "$@" -x -H "$ENLACE_URI" -D "$gt" -y pw1 >out 2>err || rc=$?; }
+lt () { ldap_as "$ENLACE_URI" "$gt" pw1 "$@"; }
 printf 'dn: enlaceId=HN-L-0001,c=HN,o=enlace\nchangetype: modify\nreplace: title\ntitle: x\n' | lt ldapmodify
 expect_rc 50 "an old Cancillería account may not change another country's liaison"
 printf 'dn: enlaceId=GT-L-0002,c=GT,o=enlace\nchangetype: modify\nreplace: enlaceLastConfirmed\nenlaceLastConfirmed: 20261127000000Z\n' | lt ldapmodify
