@@ -6,6 +6,8 @@
  *   cn=NAME,ou=staff,ou=accounts,BASE         staff, read-only
  *   cn=NAME,ou=addressbook,ou=accounts,BASE   an address book: current
  *                                             entries, no restricted field
+ *   cn=NAME,ou=replica,ou=accounts,BASE       a replica's replication:
+ *                                             reads every database whole
  * Passwords are set with the Password Modify operation (RFC 3062), so the
  * server hashes them (Argon2) and applies its password policy; enlace
  * never stores or sends a hash of its own. */
@@ -27,6 +29,7 @@ static const char *const kind_names[] = {
   [ENLACE_ACCOUNT_CANCILLERIA] = "cancilleria",
   [ENLACE_ACCOUNT_STAFF] = "staff",
   [ENLACE_ACCOUNT_ADDRESSBOOK] = "addressbook",
+  [ENLACE_ACCOUNT_REPLICA] = "replica",
 };
 
 void
@@ -52,7 +55,8 @@ enlace_account_kind_parse (const char *text, EnlaceAccountKind *kind, GError **e
         return TRUE;
       }
   g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-               _("kind '%s' is not one of secretariat, cancilleria, staff, addressbook"),
+               _("kind '%s' is not one of secretariat, cancilleria, staff, addressbook, "
+                 "replica"),
                text ? text : "");
   return FALSE;
 }
@@ -218,6 +222,8 @@ collect (EnlaceDirectory *dir, LDAPMessage *entry, gpointer user_data, GError **
     a->kind = ENLACE_ACCOUNT_SECRETARIAT;
   else if (g_strcmp0 (value, "addressbook") == 0)
     a->kind = ENLACE_ACCOUNT_ADDRESSBOOK;
+  else if (g_strcmp0 (value, "replica") == 0)
+    a->kind = ENLACE_ACCOUNT_REPLICA;
   else
     a->kind = ENLACE_ACCOUNT_STAFF;
   g_ptr_array_add (user_data, a);

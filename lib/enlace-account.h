@@ -15,6 +15,7 @@ typedef enum {
   ENLACE_ACCOUNT_CANCILLERIA,
   ENLACE_ACCOUNT_STAFF,
   ENLACE_ACCOUNT_ADDRESSBOOK,
+  ENLACE_ACCOUNT_REPLICA, /* a replica's syncrepl: reads everything, writes nothing */
 } EnlaceAccountKind;
 
 typedef struct {

@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "enlace-config.h"
+#include "enlace-directory.h"
 #include "enlace-error.h"
 #include "enlace-local.h"
 
@@ -34,6 +35,7 @@ static const struct {
   [ENLACE_SETTING_BASE] = { "ENLACE_BASE", "base", "--base" },
   [ENLACE_SETTING_BIND_DN] = { "ENLACE_BIND_DN", "bind-dn", "--bind-dn" },
   [ENLACE_SETTING_PASSWORD_FILE] = { "ENLACE_PASSWORD_FILE", "password-file", "--password-file" },
+  [ENLACE_SETTING_CAFILE] = { "ENLACE_CAFILE", "cafile", "--cafile" },
 };
 
 /**
@@ -179,17 +181,25 @@ validate (EnlaceConfig *config, GError **error)
   LDAPURLDesc *desc = NULL;
   LDAPDN dn = NULL;
 
-  if (uri != NULL)
+  /* One URL or several (fail-over), as libldap takes them. */
+  g_auto(GStrv) uris = enlace_uri_list_split (uri);
+  for (char **one = uris; *one != NULL; one++)
     {
-      int rc = ldap_url_parse (uri, &desc);
+      int rc = ldap_url_parse (*one, &desc);
       if (rc != LDAP_URL_SUCCESS)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                        _("uri '%s' (from %s) is not an LDAP URL (ldap://, ldaps:// or ldapi://)"),
-                       uri, enlace_config_source_describe (config, ENLACE_SETTING_URI));
+                       *one, enlace_config_source_describe (config, ENLACE_SETTING_URI));
           return FALSE;
         }
       ldap_free_urldesc (desc);
+    }
+  if (uri != NULL && uris[0] == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("uri (from %s) is empty"),
+                   enlace_config_source_describe (config, ENLACE_SETTING_URI));
+      return FALSE;
     }
 
   if (base != NULL)

@@ -2,7 +2,7 @@
  *
  * Each setting comes from the first of: a command-line flag, the
  * environment (ENLACE_URI, ENLACE_BASE, ENLACE_BIND_DN,
- * ENLACE_PASSWORD_FILE), the [directory] group of the config file
+ * ENLACE_PASSWORD_FILE, ENLACE_CAFILE), the [directory] group of the config file
  * ($XDG_CONFIG_HOME/enlace/enlace.conf, or --config FILE), and finally the
  * local instance that `enlace-local start` runs in its default directory. */
 #pragma once
@@ -25,6 +25,7 @@ typedef enum {
   ENLACE_SETTING_BASE,
   ENLACE_SETTING_BIND_DN,
   ENLACE_SETTING_PASSWORD_FILE,
+  ENLACE_SETTING_CAFILE, /* CA certificates for TLS; unset: the system's */
   ENLACE_N_SETTINGS
 } EnlaceSetting;
 

@@ -13,6 +13,7 @@
 #include "enlace-autocleanups.h"
 #include "enlace-directory.h"
 #include "enlace-error.h"
+#include "enlace-tls-private.h"
 
 /* Entries per page of a paged search (RFC 2696). */
 #define PAGE_SIZE 1000
@@ -62,39 +63,163 @@ simple_bind (LDAP *ld, const char *dn, const char *password, gboolean *locked)
   return result;
 }
 
+/* Whether @uri stays on this machine: ldapi://, or TCP to 127.0.0.1, ::1
+ * or localhost, written so. Any other host, a name that resolves to a
+ * loopback address or another address of 127/8 included, is the
+ * network's: a DNS answer must never turn TLS off, and a trial on a
+ * second loopback address then behaves as production will. */
+gboolean
+enlace_uri_is_local (const char *uri)
+{
+  LDAPURLDesc *desc = NULL;
+  if (ldap_url_parse (uri, &desc) != LDAP_URL_SUCCESS)
+    return FALSE;
+  gboolean local = g_ascii_strcasecmp (desc->lud_scheme, "ldapi") == 0
+                   || (g_ascii_strcasecmp (desc->lud_scheme, "ldap") == 0
+                       && (desc->lud_host == NULL || *desc->lud_host == '\0'
+                           || g_str_equal (desc->lud_host, "127.0.0.1")
+                           || g_str_equal (desc->lud_host, "::1")
+                           || g_ascii_strcasecmp (desc->lud_host, "localhost") == 0));
+  ldap_free_urldesc (desc);
+  return local;
+}
+
 /**
- * enlace_directory_connect:
- * @uri: an ldap://, ldaps:// or ldapi:// URL
- * @base: the directory's base DN
- * @bind_dn: (nullable): DN for a simple bind; with %NULL, an ldapi://
- *   connection binds with SASL EXTERNAL (the local owner) and any other is
- *   anonymous
- * @password: (nullable): the password for @bind_dn
+ * enlace_uri_list_split:
+ * @uris: one LDAP URL or several, separated by spaces or commas (as
+ *   libldap takes them)
  *
- * Connects and binds, so an unreachable server or a wrong password shows
- * here and not in the first search.
- *
- * Returns: (transfer full): the connection, or %NULL with
- * %ENLACE_ERROR_UNREACHABLE or %ENLACE_ERROR_PERMISSION.
+ * Returns: (transfer full): the URLs, in order; empty when there are none.
  */
-EnlaceDirectory *
-enlace_directory_connect (const char *uri, const char *base, const char *bind_dn,
-                          const char *password, GError **error)
+char **
+enlace_uri_list_split (const char *uris)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) parts = g_regex_split_simple ("[\\s,]+", uris ? uris : "", 0, 0);
+  for (char **p = parts; *p != NULL; p++)
+    if (**p != '\0')
+      g_strv_builder_add (builder, *p);
+  return g_strv_builder_end (builder);
+}
+
+/* How one server's connection failed: unreachable ones are passed over
+ * for the next; every other failure stops. */
+typedef enum {
+  TRY_OK,
+  TRY_UNREACHABLE,
+  TRY_FAILED,
+} TryResult;
+
+/* The server's (or libldap's) words on the last failure; never NULL. */
+static char *
+diagnostic_of (LDAP *ld)
+{
+  char *msg = NULL;
+  ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg);
+  char *out = g_strdup (msg ? msg : "");
+  ldap_memfree (msg);
+  return out;
+}
+
+/* TLS for @uri, checked: the certificate against @cafile (or the system's
+ * store: libldap's TLS_CACERT) and the host name, whatever ldap.conf,
+ * ~/.ldaprc or LDAPTLS_REQCERT say. */
+static gboolean
+require_tls (LDAP *ld, const char *uri, const char *cafile, GError **error)
+{
+  int demand = LDAP_OPT_X_TLS_DEMAND;
+  int rc = ldap_set_option (ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &demand);
+  if (rc == LDAP_SUCCESS && cafile != NULL)
+    {
+      if (!g_file_test (cafile, G_FILE_TEST_IS_REGULAR))
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                       _("cafile %s: no such file (it holds the certificate of the CA that "
+                         "signed the directory's certificate)"), cafile);
+          return FALSE;
+        }
+      rc = ldap_set_option (ld, LDAP_OPT_X_TLS_CACERTFILE, cafile);
+    }
+  int is_server = 0;
+  if (rc == LDAP_SUCCESS)
+    rc = ldap_set_option (ld, LDAP_OPT_X_TLS_NEWCTX, &is_server);
+  if (rc != LDAP_SUCCESS)
+    {
+      enlace_set_ldap_error (error, rc, NULL, _("cannot set up TLS for %s"), uri);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+set_tls_error (GError **error, const char *uri, const char *cafile, const char *why)
+{
+  g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
+               _("refused the directory at %s: %s (certificates are checked against %s; "
+                 "[directory] cafile, ENLACE_CAFILE or --cafile name another)"),
+               uri, why ? why : _("the TLS handshake failed"),
+               cafile ? cafile : _("the system's certificate store"));
+}
+
+static TryResult
+try_connect (const char *uri, const char *bind_dn, const char *password, const char *cafile,
+             LDAP **out, GError **error)
 {
   g_autoptr(EnlaceLdap) ld = NULL;
   int version = LDAP_VERSION3;
   struct timeval timeout = { NETWORK_TIMEOUT, 0 };
   int rc;
 
+  LDAPURLDesc *desc = NULL;
+  if (ldap_url_parse (uri, &desc) != LDAP_URL_SUCCESS)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("uri '%s' is not an LDAP URL (ldap://, ldaps:// or ldapi://)"), uri);
+      return TRY_FAILED;
+    }
+  gboolean ldaps = g_ascii_strcasecmp (desc->lud_scheme, "ldaps") == 0;
+  ldap_free_urldesc (desc);
+  gboolean local = enlace_uri_is_local (uri);
+
   rc = ldap_initialize (&ld, uri);
   if (rc != LDAP_SUCCESS)
     {
       enlace_set_ldap_error (error, rc, NULL, _("cannot use uri '%s'"), uri);
-      return NULL;
+      return TRY_FAILED;
     }
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
   ldap_set_option (ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  if ((ldaps || !local) && !require_tls (ld, uri, cafile, error))
+    return TRY_FAILED;
+
+  if (ldaps || !local)
+    {
+      /* The handshake now, so a refused certificate is told apart from a
+       * server that is down. Beyond this machine, never in clear text:
+       * StartTLS or nothing. */
+      rc = ldaps ? ldap_connect (ld) : ldap_start_tls_s (ld, NULL, NULL);
+      if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT)
+        {
+          gboolean reached = FALSE;
+          g_autofree char *why = enlace_tls_diagnose (uri, cafile, &reached);
+          if (!reached)
+            {
+              enlace_set_ldap_error (error, rc, NULL, _("cannot reach the directory at %s"), uri);
+              return TRY_UNREACHABLE;
+            }
+          set_tls_error (error, uri, cafile, why);
+          return TRY_FAILED;
+        }
+      if (rc != LDAP_SUCCESS)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
+                       _("the directory at %s does not offer StartTLS (%s): enlace sends "
+                         "nothing in clear text beyond this machine; use ldaps://, or "
+                         "give the server a certificate"), uri, ldap_err2string (rc));
+          return TRY_FAILED;
+        }
+    }
 
   gboolean locked = FALSE;
   if (bind_dn != NULL)
@@ -119,10 +244,18 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
   if (rc != LDAP_SUCCESS)
     {
       if (rc == LDAP_SERVER_DOWN || rc == LDAP_CONNECT_ERROR || rc == LDAP_TIMEOUT)
-        enlace_set_ldap_error (error, rc, NULL,
-                               _("cannot reach the directory at %s (is it running? "
-                               "'enlace-local status' tells for the local one)"),
-                               uri);
+        {
+          enlace_set_ldap_error (error, rc, NULL,
+                                 _("cannot reach the directory at %s (is it running? "
+                                   "'enlace-local status' tells for the local one)"),
+                                 uri);
+          return TRY_UNREACHABLE;
+        }
+      if (rc == LDAP_CONFIDENTIALITY_REQUIRED)
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                     _("cannot bind to %s as %s: the server takes passwords over TLS only "
+                       "(use ldaps://, or ldap:// to a host other than this one)"), uri,
+                     bind_dn ? bind_dn : "");
       else if (locked)
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
                      _("cannot bind to %s as %s: the account is locked after repeated failed "
@@ -131,24 +264,173 @@ enlace_directory_connect (const char *uri, const char *base, const char *bind_dn
       else
         enlace_set_ldap_error (error, rc, NULL, _("cannot bind to %s as %s"), uri,
                                bind_dn ? bind_dn : "the local owner (SASL EXTERNAL)");
+      return TRY_FAILED;
+    }
+  *out = g_steal_pointer (&ld);
+  return TRY_OK;
+}
+
+/* A write sent to a read-only replica comes back as a referral to its
+ * provider (its olcUpdateRef). This asks with a change that can never be
+ * made (to an entry that cannot exist), so nothing is written anywhere:
+ * Returns: (transfer full) (nullable): the provider's URL, or %NULL when
+ * @ld's server takes writes itself. */
+static char *
+replica_provider (LDAP *ld, const char *base)
+{
+  g_autofree char *probe = g_strdup_printf ("cn=enlace-write-probe,%s", base);
+  char *values[] = { (char *) "probe", NULL };
+  LDAPMod mod = { LDAP_MOD_DELETE, (char *) "description", { values } };
+  LDAPMod *mods[] = { &mod, NULL };
+  int msgid = 0;
+  if (ldap_modify_ext (ld, probe, mods, NULL, NULL, &msgid) != LDAP_SUCCESS)
+    return NULL;
+  struct timeval timeout = { NETWORK_TIMEOUT, 0 };
+  LDAPMessage *res = NULL;
+  if (ldap_result (ld, msgid, LDAP_MSG_ALL, &timeout, &res) <= 0)
+    return NULL;
+  int result = LDAP_OTHER;
+  char **refs = NULL;
+  char *provider = NULL;
+  if (ldap_parse_result (ld, res, &result, NULL, NULL, &refs, NULL, 1) == LDAP_SUCCESS
+      && result == LDAP_REFERRAL && refs != NULL && refs[0] != NULL)
+    {
+      /* The referral names the probed DN; only the server matters. */
+      LDAPURLDesc *desc = NULL;
+      if (ldap_url_parse (refs[0], &desc) == LDAP_URL_SUCCESS)
+        {
+          LDAPURLDesc server = { 0 };
+          server.lud_scheme = desc->lud_scheme;
+          server.lud_host = desc->lud_host;
+          server.lud_port = desc->lud_port;
+          server.lud_scope = LDAP_SCOPE_DEFAULT;
+          char *text = ldap_url_desc2str (&server);
+          provider = g_strdup (text);
+          ldap_memfree (text);
+          ldap_free_urldesc (desc);
+        }
+    }
+  ber_memvfree ((void **) refs);
+  return provider;
+}
+
+/**
+ * enlace_directory_connect_full:
+ * @uris: one LDAP URL (ldap://, ldaps://, ldapi://) or several, separated
+ *   by spaces or commas: the first that answers is used
+ * @base: the directory's base DN
+ * @bind_dn: (nullable): DN for a simple bind; with %NULL, an ldapi://
+ *   connection binds with SASL EXTERNAL (the local owner) and any other is
+ *   anonymous
+ * @password: (nullable): the password for @bind_dn
+ * @cafile: (nullable): the CA certificates that sign the servers'
+ *   certificates; %NULL for the system's store
+ * @flags: %ENLACE_CONNECT_WRITE when the connection will write: a
+ *   read-only replica then hands over to its provider
+ *
+ * Connects and binds, so an unreachable server or a wrong password shows
+ * here and not in the first search. A server that does not answer is
+ * passed over for the next, silently; any other failure stops. Every URL
+ * but ldapi:// and loopback (see enlace_uri_is_local()) is spoken to over
+ * TLS, ldaps:// or StartTLS, with the certificate and the host name
+ * checked; never in clear text.
+ *
+ * Returns: (transfer full): the connection, or %NULL with
+ * %ENLACE_ERROR_UNREACHABLE (TLS failures too) or %ENLACE_ERROR_PERMISSION.
+ */
+EnlaceDirectory *
+enlace_directory_connect_full (const char *uris, const char *base, const char *bind_dn,
+                               const char *password, const char *cafile,
+                               EnlaceConnectFlags flags, GError **error)
+{
+  g_auto(GStrv) list = enlace_uri_list_split (uris);
+  if (list[0] == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID, _("no directory URI given"));
       return NULL;
+    }
+  g_autoptr(EnlaceLdap) ld = NULL;
+  const char *used = NULL;
+  g_autoptr(GError) last_error = NULL;
+  for (char **uri = list; *uri != NULL && ld == NULL; uri++)
+    {
+      g_clear_error (&last_error);
+      LDAP *got = NULL;
+      TryResult r = try_connect (*uri, bind_dn, password, cafile, &got, &last_error);
+      if (r == TRY_FAILED)
+        {
+          g_propagate_error (error, g_steal_pointer (&last_error));
+          return NULL;
+        }
+      if (r == TRY_OK)
+        {
+          ld = got;
+          used = *uri;
+        }
+    }
+  if (ld == NULL)
+    {
+      if (list[1] == NULL)
+        g_propagate_error (error, g_steal_pointer (&last_error));
+      else
+        {
+          g_autofree char *all = g_strjoinv (", ", list);
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
+                       _("cannot reach any server of the directory (%s): %s"), all,
+                       last_error->message);
+        }
+      return NULL;
+    }
+
+  g_autofree char *provider = NULL;
+  if ((flags & ENLACE_CONNECT_WRITE) && (provider = replica_provider (ld, base)) != NULL)
+    {
+      g_clear_pointer (&ld, enlace_ldap_unbind);
+      LDAP *got = NULL;
+      g_autoptr(GError) provider_error = NULL;
+      if (try_connect (provider, bind_dn, password, cafile, &got, &provider_error) != TRY_OK)
+        {
+          g_set_error (error, ENLACE_ERROR,
+                       provider_error->code == ENLACE_ERROR_PERMISSION
+                           ? ENLACE_ERROR_PERMISSION : ENLACE_ERROR_UNREACHABLE,
+                       _("cannot write: %s is a read-only replica, and its provider %s, which "
+                         "takes the changes, failed: %s. Nothing was changed."),
+                       used, provider, provider_error->message);
+          return NULL;
+        }
+      ld = got;
+      used = provider;
     }
 
   EnlaceDirectory *dir = g_new0 (EnlaceDirectory, 1);
   dir->ld = g_steal_pointer (&ld);
-  dir->uri = g_strdup (uri);
+  dir->uri = g_strdup (used);
   dir->base = g_strdup (base);
   return dir;
 }
 
 /**
+ * enlace_directory_connect:
+ *
+ * enlace_directory_connect_full() for reading, with the system's CA store.
+ */
+EnlaceDirectory *
+enlace_directory_connect (const char *uri, const char *base, const char *bind_dn,
+                          const char *password, GError **error)
+{
+  return enlace_directory_connect_full (uri, base, bind_dn, password, NULL,
+                                        ENLACE_CONNECT_READ, error);
+}
+
+/**
  * enlace_directory_open:
  * @config: a resolved configuration (see enlace_config_resolve())
+ * @flags: as for enlace_directory_connect_full()
  *
  * Returns: (transfer full): a bound connection to the configured directory.
  */
 EnlaceDirectory *
-enlace_directory_open (EnlaceConfig *config, GError **error)
+enlace_directory_open (EnlaceConfig *config, EnlaceConnectFlags flags, GError **error)
 {
   g_autofree char *password = NULL;
   const char *bind_dn = enlace_config_get (config, ENLACE_SETTING_BIND_DN);
@@ -159,9 +441,10 @@ enlace_directory_open (EnlaceConfig *config, GError **error)
       if (password == NULL)
         return NULL;
     }
-  return enlace_directory_connect (enlace_config_get (config, ENLACE_SETTING_URI),
-                                   enlace_config_get (config, ENLACE_SETTING_BASE), bind_dn,
-                                   password, error);
+  return enlace_directory_connect_full (enlace_config_get (config, ENLACE_SETTING_URI),
+                                        enlace_config_get (config, ENLACE_SETTING_BASE), bind_dn,
+                                        password, enlace_config_get (config, ENLACE_SETTING_CAFILE),
+                                        flags, error);
 }
 
 void
@@ -343,16 +626,6 @@ enlace_dn_normalize (const char *dn)
   char *lower = g_ascii_strdown (normal, -1);
   ldap_memfree (normal);
   return lower;
-}
-
-static char *
-diagnostic_of (LDAP *ld)
-{
-  char *msg = NULL;
-  ldap_get_option (ld, LDAP_OPT_DIAGNOSTIC_MESSAGE, &msg);
-  char *out = g_strdup (msg);
-  ldap_memfree (msg);
-  return out;
 }
 
 /* Server controls for a write: the transaction's, and an assertion. */

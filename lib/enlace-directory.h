@@ -10,10 +10,23 @@ G_BEGIN_DECLS
 
 typedef struct _EnlaceDirectory EnlaceDirectory;
 
+typedef enum {
+  ENLACE_CONNECT_READ = 0,
+  ENLACE_CONNECT_WRITE = 1 << 0, /* a read-only replica hands over to its provider */
+} EnlaceConnectFlags;
+
+gboolean enlace_uri_is_local (const char *uri);
+char **enlace_uri_list_split (const char *uris);
+EnlaceDirectory *enlace_directory_connect_full (const char *uris, const char *base,
+                                                const char *bind_dn, const char *password,
+                                                const char *cafile, EnlaceConnectFlags flags,
+                                                GError **error);
+
 EnlaceDirectory *enlace_directory_connect (const char *uri, const char *base,
                                            const char *bind_dn, const char *password,
                                            GError **error);
-EnlaceDirectory *enlace_directory_open (EnlaceConfig *config, GError **error);
+EnlaceDirectory *enlace_directory_open (EnlaceConfig *config, EnlaceConnectFlags flags,
+                                        GError **error);
 void enlace_directory_free (EnlaceDirectory *dir);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlaceDirectory, enlace_directory_free)
 

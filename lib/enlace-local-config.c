@@ -131,6 +131,7 @@ static const char *const acl_names[][2] = {
    * of it, user/-1/c, the sets that follow it say). */
   { "{canc}", "{accounts}" },
   { "{accounts}", "dn.children=\"ou=accounts,{base}\"" },
+  { "{replica}", "dn.children=\"ou=replica,ou=accounts,{base}\"" },
   { "{sec}", "dn.children=\"ou=secretariat,ou=accounts,{base}\"" },
   /* What an account that may not write an entry reads of it. */
   { "{public}", "entry,objectClass,enlaceId,c,{fields},enlaceStatus,enlaceDesignatedBy,"
@@ -146,15 +147,22 @@ static const char *const acl_names[][2] = {
    * is its ID's prefix, ${v2} its country (one rule an attribute: slapd
    * matches values for a single attribute only). */
   { "{same-country}", "^enlaceid=([a-z]{2})-[li]-[0-9]+,c=([a-z]{2}),{rbase}$" },
-  { "{account}", "dn.regex=\"^cn=[^,]+,(ou=(secretariat|staff|addressbook)|c=[a-z]{2}),"
+  { "{account}", "dn.regex=\"^cn=[^,]+,(ou=(secretariat|staff|addressbook|replica)|c=[a-z]{2}),"
                  "ou=accounts,{rbase}$\"" },
 };
+
+/* First in every database: a replica's replication account reads it all
+ * (syncrepl carries every entry and attribute, password hashes and the
+ * history included) and writes nothing; everyone else goes on to the
+ * database's own rules. */
+#define REPLICA_READS "to * by {replica} =rscd by * break"
 
 /* The directory (BASE). Privileges: =a add, =z delete, =w both (and so
  * rename), r s c x d read, search, compare, auth, disclose. Nobody but the
  * instance's owner (the rootdn, which ACLs do not bind) deletes or renames
  * a liaison or an institution. */
 static const char *const directory_rules[] = {
+  REPLICA_READS,
   /* No entry of the directory is a login: the accounts are a database
    * of their own (and their passwords stay out of the history). */
   "to attrs=userPassword by * none",
@@ -247,6 +255,7 @@ static const char *const directory_rules[] = {
 /* The accounts (ou=accounts,BASE). Passwords are set with the Password
  * Modify operation or a plain modify, which slapo-ppolicy hashes. */
 static const char *const account_rules[] = {
+  REPLICA_READS,
   "to {account} attrs=userPassword by {sec} =wx by self =wx by anonymous auth by * none",
   /* Only an account has a password: not a branch, not the policy. */
   "to attrs=userPassword by * none",
@@ -259,18 +268,20 @@ static const char *const account_rules[] = {
   "to {account} attrs=cn,sn,description,pwdAccountLockedTime"
   " by {sec} =wrscxd by self =rscxd by * none",
   "to {account} by {sec} =rscxd by self =rscxd by * none",
-  "to dn.regex=\"^(ou=(secretariat|staff|addressbook)|c=[a-z]{2}),ou=accounts,{rbase}$\""
+  "to dn.regex=\"^(ou=(secretariat|staff|addressbook|replica)|c=[a-z]{2}),ou=accounts,{rbase}$\""
   " attrs=children by {sec} =wrscxd by * none",
   "to * by {sec} =rscxd by * none",
 };
 
 static const char *const campaign_rules[] = {
+  REPLICA_READS,
   "to attrs=userPassword,pwdAttribute by * none",
   "to * by {sec} write by * none",
 };
 
 /* The history holds old values, restricted ones too. */
 static const char *const history_rules[] = {
+  REPLICA_READS,
   "to * by {sec} read by * none",
 };
 
@@ -300,6 +311,10 @@ append_rules (GString *ldif, const char *const *rules, gsize n, const char *base
 static void
 append_limits (GString *ldif, const char *base)
 {
+  /* syncrepl's searches are not paged. */
+  g_autofree char *replica = g_strdup_printf (
+      "dn.children=\"ou=replica,ou=accounts,%s\" size=unlimited time=unlimited", base);
+  append_attr (ldif, "olcLimits", replica);
   g_autofree char *value = g_strdup_printf (
       "dn.children=\"ou=accounts,%s\" size.soft=500 size.hard=500 size.pr=1000 "
       "size.prtotal=unlimited", base);
@@ -323,6 +338,38 @@ append_database (GString *ldif, EnlaceLocalDb db, const EnlaceLocalConfigSpec *s
   append_limits (ldif, spec->base);
 }
 
+static gboolean
+is_replica (const EnlaceLocalConfigSpec *spec)
+{
+  return spec->server != NULL && spec->server->provider != NULL;
+}
+
+/* Replication, OpenLDAP's own (syncrepl). A provider offers each of its
+ * databases to replicas with slapo-syncprov (the directory's does not
+ * reach the databases glued under it). A replica carries each, read-only,
+ * with a syncrepl of its own: a write sent to it is referred to the
+ * provider (olcUpdateRef), which is how enlace finds where to write (see
+ * enlace_directory_connect_full()). Ends the database's entry, and adds
+ * its overlay. */
+static void
+append_replication (GString *ldif, EnlaceLocalDb db, const EnlaceLocalConfigSpec *spec)
+{
+  if (is_replica (spec))
+    {
+      g_autofree char *suffix = enlace_local_suffix (db, spec->base);
+      g_autofree char *syncrepl = enlace_local_server_syncrepl (spec->server, db, suffix);
+      append_attr (ldif, "olcSyncrepl", syncrepl);
+      append_attr (ldif, "olcUpdateRef", spec->server->provider);
+      g_string_append_c (ldif, '\n');
+      return;
+    }
+  g_string_append_printf (ldif, "\ndn: olcOverlay={0}syncprov,olcDatabase={%d}mdb,cn=config\n"
+                                "objectClass: olcOverlayConfig\nobjectClass: olcSyncProvConfig\n"
+                                "olcOverlay: {0}syncprov\n"
+                                "olcSpCheckpoint: 100 5\n"
+                                "olcSpSessionLog: 10000\n\n", db);
+}
+
 /* The cn=config tree, as LDIF for slapadd -n0. Values go through the LDIF
  * writer so odd paths are base64-encoded, not pasted. */
 GString *
@@ -343,6 +390,7 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
   g_string_append (ldif, "dn: cn=config\nobjectClass: olcGlobal\ncn: config\n");
   append_attr (ldif, "olcPidFile", pidfile);
   append_attr (ldif, "olcArgsFile", argsfile);
+  enlace_local_server_append_global (spec->server, ldif);
   g_string_append (ldif, "olcLogLevel: none\n\n");
 
   g_string_append (ldif, "dn: cn=module{0},cn=config\nobjectClass: olcModuleList\n"
@@ -350,7 +398,7 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
   append_attr (ldif, "olcModulePath", ENLACE_SLAPD_MODULEDIR);
   g_string_append (ldif, "olcModuleLoad: back_mdb\nolcModuleLoad: accesslog\n"
                          "olcModuleLoad: unique\nolcModuleLoad: ppolicy\n"
-                         "olcModuleLoad: argon2\n\n");
+                         "olcModuleLoad: argon2\nolcModuleLoad: syncprov\n\n");
 
   g_string_append (ldif, "dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\n"
                          "cn: schema\n\n");
@@ -391,7 +439,8 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
                          "olcDbNoSync: TRUE\n"
                          "olcDbCheckpoint: 0 1\n"
                          "olcDbIndex: reqDN eq\n"
-                         "olcDbIndex: reqStart eq\n\n");
+                         "olcDbIndex: reqStart eq\n");
+  append_replication (ldif, ENLACE_LOCAL_DB_HISTORY, spec);
 
   /* The campaign's mail state (ou=campaigns) has a database of its own,
    * glued under the directory. Sending records two writes a message; synced,
@@ -408,7 +457,8 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
                          "olcDbCheckpoint: 0 1\n"
                          "olcDbIndex: objectClass eq\n"
                          "olcDbIndex: cn,c eq\n"
-                         "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n\n");
+                         "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n");
+  append_replication (ldif, ENLACE_LOCAL_DB_CAMPAIGNS, spec);
 
   /* The accounts: a database of their own, so the history (slapo-accesslog
    * on the directory) never sees a password, and slapo-ppolicy guards
@@ -422,10 +472,13 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
   g_string_append (ldif, "olcAddContentAcl: TRUE\n"
                          "olcDbMaxSize: " LOG_MAX_SIZE "\n"
                          "olcDbIndex: objectClass eq\n"
-                         "olcDbIndex: cn eq\n\n");
-  g_string_append (ldif, "dn: olcOverlay={0}ppolicy,olcDatabase={3}mdb,cn=config\n"
-                         "objectClass: olcOverlayConfig\nobjectClass: olcPPolicyConfig\n"
-                         "olcOverlay: {0}ppolicy\n");
+                         "olcDbIndex: cn eq\n");
+  append_replication (ldif, ENLACE_LOCAL_DB_ACCOUNTS, spec);
+  /* After syncprov on a provider. */
+  int ppolicy = is_replica (spec) ? 0 : 1;
+  g_string_append_printf (ldif, "dn: olcOverlay={%d}ppolicy,olcDatabase={3}mdb,cn=config\n"
+                                "objectClass: olcOverlayConfig\nobjectClass: olcPPolicyConfig\n"
+                                "olcOverlay: {%d}ppolicy\n", ppolicy, ppolicy);
   append_attr (ldif, "olcPPolicyDefault", policy);
   g_string_append (ldif, "olcPPolicyHashCleartext: TRUE\n"
                          "olcPPolicyUseLockout: TRUE\n\n");
@@ -442,21 +495,25 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
                          /* Substrings only where lookups use them (address-book
                           * clients): every write pays for each substring key. */
                          "olcDbIndex: cn,sn,givenName,mail eq,sub\n"
-                         "olcDbIndex: displayName,o eq\n\n");
+                         "olcDbIndex: displayName,o eq\n");
+  append_replication (ldif, ENLACE_LOCAL_DB_DIRECTORY, spec);
+
+  if (is_replica (spec))
+    return ldif; /* its history and its checks are the provider's */
 
   /* Each change with the entry's old entryCSN (modify logs it anyway;
    * logoldattr adds it to a rename): how enlace history tells a change the
    * data holds from one a failed transaction left in the log. */
-  g_string_append (ldif, "dn: olcOverlay={0}accesslog,olcDatabase={4}mdb,cn=config\n"
+  g_string_append (ldif, "dn: olcOverlay={1}accesslog,olcDatabase={4}mdb,cn=config\n"
                          "objectClass: olcOverlayConfig\nobjectClass: olcAccessLogConfig\n"
-                         "olcOverlay: {0}accesslog\nolcAccessLogDB: cn=accesslog\n"
+                         "olcOverlay: {1}accesslog\nolcAccessLogDB: cn=accesslog\n"
                          "olcAccessLogOps: writes\nolcAccessLogOld: (objectClass=*)\n"
                          "olcAccessLogOldAttr: entryCSN\n"
                          "olcAccessLogSuccess: TRUE\n\n");
 
-  g_string_append (ldif, "dn: olcOverlay={1}unique,olcDatabase={4}mdb,cn=config\n"
+  g_string_append (ldif, "dn: olcOverlay={2}unique,olcDatabase={4}mdb,cn=config\n"
                          "objectClass: olcOverlayConfig\nobjectClass: olcUniqueConfig\n"
-                         "olcOverlay: {1}unique\n");
+                         "olcOverlay: {2}unique\n");
   append_attr (ldif, "olcUniqueURI", unique_id);
   append_attr (ldif, "olcUniqueURI", unique_mail);
   return ldif;

@@ -24,6 +24,32 @@ typedef enum {
 /* Each database's directory name under the instance, by EnlaceLocalDb. */
 extern const char *const enlace_local_db_dirs[ENLACE_LOCAL_N_DBS + 1];
 
+/* What an instance serves beyond its socket (enlace-local-server.c). */
+typedef struct {
+  char **listen;   /* ldap:// and ldaps:// URLs; NULL for none */
+  char *tls_cert;  /* absolute paths, read by slapd at every start */
+  char *tls_key;
+  char *tls_ca;
+  char *provider;  /* a replica's provider URL; NULL: this is a provider */
+  char *replica_dn; /* the replication account on the provider */
+  char *replica_password;
+} EnlaceLocalServer;
+
+void enlace_local_server_clear (EnlaceLocalServer *server);
+gboolean enlace_local_server_equal (const EnlaceLocalServer *a, const EnlaceLocalServer *b);
+gboolean enlace_local_server_is_exposed (const EnlaceLocalServer *server);
+gboolean enlace_local_server_check (const EnlaceLocalServer *server, GError **error);
+void enlace_local_server_set_tls (EnlaceLocalServer *server, const char *cert, const char *key,
+                                  const char *ca);
+void enlace_local_server_load (EnlaceLocalServer *server, GKeyFile *kf, const char *dir);
+gboolean enlace_local_server_save (const EnlaceLocalServer *server, GKeyFile *kf,
+                                   const char *dir, GError **error);
+char *enlace_local_server_listen_urls (const EnlaceLocalServer *server, const char *socket_uri,
+                                       guint port);
+void enlace_local_server_append_global (const EnlaceLocalServer *server, GString *ldif);
+char *enlace_local_server_syncrepl (const EnlaceLocalServer *server, int rid,
+                                    const char *searchbase);
+
 /* Where the cn=config being written points: @run_dir holds the pidfile,
  * @db_dir the databases (a staging directory while an instance is rebuilt). */
 typedef struct {
@@ -31,8 +57,10 @@ typedef struct {
   const char *db_dir;
   const char *base;
   const char *schema_ldif; /* schema/enlace.ldif */
+  const EnlaceLocalServer *server; /* NULL: the socket only, a provider */
 } EnlaceLocalConfigSpec;
 
+const EnlaceLocalServer *enlace_local_get_server (EnlaceLocal *local);
 GString *enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec);
 char *enlace_local_owner_dn (void);
 char *enlace_local_suffix (EnlaceLocalDb db, const char *base);

@@ -36,6 +36,13 @@ static const char *const bookkeeping[] = {
   "modifyTimestamp", "structuralObjectClass", "contextCSN", NULL,
 };
 
+/* What a start changes with no database reloaded: what slapd listens
+ * with and where a replica finds its provider. */
+static const char *const server_settings[] = {
+  "olcTLSCertificateFile", "olcTLSCertificateKeyFile", "olcTLSCACertificateFile",
+  "olcSecurity", "olcSyncrepl", "olcUpdateRef", NULL,
+};
+
 /* Attributes whose values are passwords, or hashes of them: never kept
  * in the history (reqMod "attr:= value", reqOld "attr: value"). */
 static const char *const secrets[] = { "userPassword", "pwdHistory", "authPassword", NULL };
@@ -147,6 +154,7 @@ typedef enum {
   KEEP_ALL = 0,
   DROP_BOOKKEEPING = 1 << 0, /* what slapd keeps about an entry itself */
   DROP_SECRETS = 1 << 1,     /* passwords in the history's reqMod and reqOld */
+  DROP_SERVER = 1 << 2,      /* the server settings */
 } Dropping;
 
 /* Appends one LDIF record: @dn and the values of @mods, less what @drop
@@ -160,6 +168,8 @@ append_record (GString *text, const char *dn, LDAPMod **mods, Dropping drop)
     {
       const char *type = mods[i]->mod_type;
       if ((drop & DROP_BOOKKEEPING) && in_list (bookkeeping, type, strlen (type)))
+        continue;
+      if ((drop & DROP_SERVER) && in_list (server_settings, type, strlen (type)))
         continue;
       gboolean logged = (drop & DROP_SECRETS) && (g_ascii_strcasecmp (type, "reqMod") == 0
                                                   || g_ascii_strcasecmp (type, "reqOld") == 0);
@@ -189,9 +199,10 @@ write_text (FILE *out, GString *text, GError **error)
   return TRUE;
 }
 
-/* A dump of a cn=config with the bookkeeping left out: what to compare. */
+/* A dump of a cn=config with the bookkeeping left out (and @drop): what to
+ * compare. */
 static char *
-config_text (const char *slapd_d, const char *scratch, GError **error)
+config_text (const char *slapd_d, const char *scratch, Dropping drop, GError **error)
 {
   const char *argv[] = { enlace_local_slapd (), "-T", "cat", "-n", "0", "-F", slapd_d,
                          "-o", "ldif-wrap=no", "-l", scratch, NULL };
@@ -205,7 +216,7 @@ config_text (const char *slapd_d, const char *scratch, GError **error)
   LDAPMod **mods = NULL;
   g_autoptr(GError) local_error = NULL;
   while (enlace_ldif_reader_next (reader, &dn, &mods, NULL, &local_error))
-    append_record (text, dn, mods, DROP_BOOKKEEPING);
+    append_record (text, dn, mods, DROP_BOOKKEEPING | drop);
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -347,7 +358,8 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
   g_autofree char *staged_config = g_build_filename (work, "staged.d", NULL);
   g_autofree char *staged_ldif = g_build_filename (work, "staged.ldif", NULL);
 
-  EnlaceLocalConfigSpec spec = { dir, db_dir, base, schema_ldif };
+  EnlaceLocalConfigSpec spec = { dir, db_dir, base, schema_ldif,
+                                 enlace_local_get_server (local) };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
   if (!g_file_set_contents (staged_ldif, config->str, config->len, &write_error))
@@ -487,7 +499,8 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
       if (!enlace_local_make_dir (db_dir, error))
         return FALSE;
     }
-  EnlaceLocalConfigSpec spec = { dir, dir, enlace_local_get_base (local), schema_ldif };
+  EnlaceLocalConfigSpec spec = { dir, dir, enlace_local_get_base (local), schema_ldif,
+                                 enlace_local_get_server (local) };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
   if (!g_file_set_contents (config_ldif, config->str, config->len, &write_error))
@@ -499,8 +512,8 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
   g_autofree char *wanted = NULL;
   g_autofree char *have = NULL;
   if (!enlace_local_slapadd_config (new_config, config_ldif, error)
-      || (wanted = config_text (new_config, scratch, error)) == NULL
-      || (have = config_text (live_config, scratch, error)) == NULL)
+      || (wanted = config_text (new_config, scratch, KEEP_ALL, error)) == NULL
+      || (have = config_text (live_config, scratch, KEEP_ALL, error)) == NULL)
     {
       enlace_local_remove_tree (work, NULL);
       return FALSE;
@@ -508,11 +521,31 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
   if (g_str_equal (wanted, have))
     return enlace_local_remove_tree (work, error);
 
+  g_autofree char *ready = g_build_filename (work, "READY", NULL);
+  g_autofree char *wanted_shape = config_text (new_config, scratch, DROP_SERVER, error);
+  g_autofree char *have_shape = wanted_shape ? config_text (live_config, scratch, DROP_SERVER,
+                                                            error) : NULL;
+  if (have_shape == NULL)
+    {
+      enlace_local_remove_tree (work, NULL);
+      return FALSE;
+    }
+  if (g_str_equal (wanted_shape, have_shape))
+    {
+      /* Only the server settings differ: the new configuration (which
+       * points at the live databases) takes the old one's place. */
+      g_unlink (scratch);
+      if (!g_file_set_contents (ready, "", 0, NULL) || !enlace_local_finish_swap (local, error))
+        return FALSE;
+      *report = g_strdup_printf (_("enlace-local: applied the new listen, TLS or replica "
+                                   "settings of %s\n"), dir);
+      return TRUE;
+    }
+
   g_autoptr(GString) what = g_string_new (NULL);
   g_string_append_printf (what, _("enlace-local: brought the configuration of %s up to this "
                                   "release's (schema, access rules, limits, modules, overlays, "
                                   "indexes); every database was reloaded:\n"), dir);
-  g_autofree char *ready = g_build_filename (work, "READY", NULL);
   g_autofree char *staged = g_build_filename (work, "staged.d", NULL);
   if (!rebuild (local, work, schema_ldif, what, error)
       || !enlace_local_remove_tree (staged, error)

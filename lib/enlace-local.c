@@ -1,7 +1,9 @@
 /* enlace-local.c — a private slapd (Debian's binary, back-mdb, cn=config)
  * in one directory:
  *
- *   DIR/enlace-local.conf   what enlace-local remembers (base, port)
+ *   DIR/enlace-local.conf   what enlace-local remembers (base, port, what
+ *                           it listens on, TLS files, whose replica it is)
+ *   DIR/replica.password    a replica's password on its provider
  *   DIR/slapd.d/            the cn=config tree (enlace-local-config.c),
  *                           reconciled on every start (enlace-local-reconcile.c)
  *   DIR/data/               the directory (back-mdb)
@@ -48,6 +50,9 @@ struct _EnlaceLocal {
   char *uri;
   char *base;
   guint port;
+  EnlaceLocalServer server;
+  EnlaceLocalServer remembered; /* as the instance file has it */
+  gboolean server_changed;      /* set since it was read */
   char *notice; /* what the last start changed, for the user */
   gboolean prepared;
 };
@@ -72,6 +77,8 @@ load_instance_file (EnlaceLocal *local)
       local->base = g_steal_pointer (&base);
     }
   local->port = (guint) g_key_file_get_integer (kf, "instance", "port", NULL);
+  enlace_local_server_load (&local->server, kf, local->dir);
+  enlace_local_server_load (&local->remembered, kf, local->dir);
 }
 
 static gboolean
@@ -85,6 +92,8 @@ save_instance_file (EnlaceLocal *local, GError **error)
                           NULL);
   g_key_file_set_string (kf, "instance", "base", local->base);
   g_key_file_set_integer (kf, "instance", "port", (int) local->port);
+  if (!enlace_local_server_save (&local->server, kf, local->dir, error))
+    return FALSE;
   g_autoptr(GError) local_error = NULL;
   if (!g_key_file_save_to_file (kf, path, &local_error))
     {
@@ -140,6 +149,8 @@ enlace_local_free (EnlaceLocal *local)
   g_free (local->socket_path);
   g_free (local->uri);
   g_free (local->base);
+  enlace_local_server_clear (&local->server);
+  enlace_local_server_clear (&local->remembered);
   g_free (local->notice);
   g_free (local);
 }
@@ -171,6 +182,112 @@ guint
 enlace_local_get_port (EnlaceLocal *local)
 {
   return local->port;
+}
+
+/**
+ * enlace_local_set_listen:
+ * @urls: (nullable) (array zero-terminated=1): ldap:// (StartTLS) and
+ *   ldaps:// URLs slapd listens on besides its socket; %NULL or empty for
+ *   none
+ *
+ * Changes what the instance listens on from its next start, which checks
+ * the whole (a URL beyond this machine needs a certificate) and remembers
+ * it.
+ */
+void
+enlace_local_set_listen (EnlaceLocal *local, const char *const *urls)
+{
+  g_strfreev (local->server.listen);
+  local->server.listen = urls && urls[0] ? g_strdupv ((char **) urls) : NULL;
+}
+
+/**
+ * enlace_local_get_listen:
+ *
+ * Returns: (transfer none) (nullable): the URLs slapd listens on besides
+ * its socket and the loopback port.
+ */
+const char *const *
+enlace_local_get_listen (EnlaceLocal *local)
+{
+  return (const char *const *) local->server.listen;
+}
+
+/**
+ * enlace_local_set_tls:
+ * @cert: the server's certificate (PEM)
+ * @key: its private key (PEM)
+ * @ca: (nullable): the CA's certificate: the chain, and what a replica
+ *   checks its provider's certificate against
+ *
+ * Changes the instance's TLS files from its next start (see
+ * enlace_local_set_listen()).
+ */
+void
+enlace_local_set_tls (EnlaceLocal *local, const char *cert, const char *key, const char *ca)
+{
+  enlace_local_server_set_tls (&local->server, cert, key, ca);
+}
+
+/**
+ * enlace_local_set_replica:
+ * @provider: the provider's URL, ldaps:// or ldap:// (StartTLS)
+ * @bind_dn: the replication account on the provider
+ * @password_file: the file holding its password
+ *
+ * Makes a new instance a read-only replica of @provider (syncrepl), or
+ * changes where an existing replica finds its provider. An instance made
+ * as a provider stays one (%ENLACE_ERROR_CONFLICT): its changes would be
+ * lost to the provider's.
+ */
+gboolean
+enlace_local_set_replica (EnlaceLocal *local, const char *provider, const char *bind_dn,
+                          const char *password_file, GError **error)
+{
+  if (enlace_local_is_set_up (local) && local->remembered.provider == NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                   _("%s holds a directory of its own (a provider): a replica is made in a "
+                     "new instance directory"), local->dir);
+      return FALSE;
+    }
+  g_autofree char *password = NULL;
+  if (password_file != NULL)
+    {
+      password = enlace_read_password_file (password_file, "--replica-password-file", error);
+      if (password == NULL)
+        return FALSE;
+    }
+  g_free (local->server.provider);
+  local->server.provider = g_strdup (provider);
+  if (bind_dn != NULL)
+    {
+      g_free (local->server.replica_dn);
+      local->server.replica_dn = g_strdup (bind_dn);
+    }
+  if (password != NULL)
+    {
+      g_free (local->server.replica_password);
+      local->server.replica_password = g_steal_pointer (&password);
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_local_get_provider:
+ *
+ * Returns: (nullable): the provider's URL when the instance is a replica.
+ */
+const char *
+enlace_local_get_provider (EnlaceLocal *local)
+{
+  return local->server.provider;
+}
+
+const EnlaceLocalServer *
+enlace_local_get_server (EnlaceLocal *local)
+{
+  return &local->server;
 }
 
 /**
@@ -358,6 +475,8 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
       return TRUE;
     }
 
+  if (!enlace_local_server_check (&local->server, error))
+    return FALSE;
   if (base != NULL)
     {
       LDAPDN dn = NULL;
@@ -390,7 +509,8 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
         return FALSE;
     }
 
-  EnlaceLocalConfigSpec spec = { local->dir, local->dir, local->base, schema_ldif };
+  EnlaceLocalConfigSpec spec = { local->dir, local->dir, local->base, schema_ldif,
+                                 &local->server };
   g_autoptr(GString) config_ldif = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
   if (!g_file_set_contents_full (config_ldif_path, config_ldif->str, config_ldif->len,
@@ -421,10 +541,8 @@ static char **
 slapd_argv (EnlaceLocal *local)
 {
   g_autofree char *slapd_d = path_in (local, "slapd.d");
-  GString *urls = g_string_new (local->uri);
-  if (local->port != 0)
-    g_string_append_printf (urls, " ldap://127.0.0.1:%u/", local->port);
-  g_autofree char *urls_str = g_string_free (urls, FALSE);
+  g_autofree char *urls_str = enlace_local_server_listen_urls (&local->server, local->uri,
+                                                               local->port);
   const char *argv[] = { enlace_local_slapd (), "-F", slapd_d, "-h", urls_str, "-d", "0", NULL };
   return g_strdupv ((char **) argv);
 }
@@ -432,27 +550,39 @@ slapd_argv (EnlaceLocal *local)
 /* Sets the instance up, or brings an existing one's configuration to this
  * release's; the notice says what that changed (NULL: nothing). */
 static gboolean
+settings_changed (EnlaceLocal *local, int port)
+{
+  return (port >= 0 && (guint) port != local->port)
+         || !enlace_local_server_equal (&local->server, &local->remembered);
+}
+
+static gboolean
 prepare_start (EnlaceLocal *local, int port, GError **error)
 {
-  if (local->prepared && (port < 0 || (guint) port == local->port))
+  gboolean changed = settings_changed (local, port);
+  if (local->prepared && !changed)
     return TRUE;
+  if (port > 65535)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("port %d is out of range (1-65535, or 0 for none)"), port);
+      return FALSE;
+    }
+  if (!enlace_local_server_check (&local->server, error))
+    return FALSE;
+  if (port >= 0)
+    local->port = (guint) port;
   if (!enlace_local_set_up (local, NULL, error))
     return FALSE;
   g_autofree char *schema_ldif = read_schema (error);
   g_clear_pointer (&local->notice, g_free);
   if (schema_ldif == NULL || !enlace_local_reconcile (local, schema_ldif, &local->notice, error))
     return FALSE;
-  if (port >= 0 && (guint) port != local->port)
+  if (changed)
     {
-      if (port > 65535)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       _("port %d is out of range (1-65535, or 0 for none)"), port);
-          return FALSE;
-        }
-      local->port = (guint) port;
       if (!save_instance_file (local, error))
         return FALSE;
+      load_instance_file (local);
     }
   /* A socket left by a slapd that was killed would make bind() fail. */
   g_unlink (local->socket_path);
@@ -535,12 +665,21 @@ check_history_at_start (EnlaceLocal *local, EnlaceDirectory *dir)
  *   the changes whose records were lost
  *
  * Checks the running instance's change history against its data, as its
- * owner (see enlace_history_check()).
+ * owner (see enlace_history_check()). A replica's is only reported: it is
+ * its provider's, repaired there and carried over.
  */
 gboolean
 enlace_local_check_history (EnlaceLocal *local, gboolean repair, EnlaceHistoryReport **report,
                             GError **error)
 {
+  if (local->server.provider != NULL && repair)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("%s is a replica of %s: its history is the provider's, checked and "
+                     "repaired there ('enlace-local check --dry-run' reports on this copy)"),
+                   local->dir, local->server.provider);
+      return FALSE;
+    }
   g_autoptr(EnlaceDirectory) dir = enlace_directory_connect (local->uri, local->base, NULL, NULL,
                                                              error);
   return dir != NULL && enlace_history_check (dir, repair, report, error);
@@ -570,11 +709,11 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
   GPid running = enlace_local_get_pid (local);
   if (running != 0)
     {
-      if (port >= 0 && (guint) port != local->port)
+      if (settings_changed (local, port))
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
-                       _("slapd is already running (pid %d) with port %u; stop it to change "
-                       "the port"), (int) running, local->port);
+                       _("slapd is already running (pid %d); stop it to change what it "
+                         "listens on, its certificate or its provider"), (int) running);
           return FALSE;
         }
       if (already_running != NULL)
@@ -623,7 +762,9 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
                                                                    NULL, NULL);
       if (probe != NULL)
         {
-          check_history_at_start (local, probe);
+          /* A replica's history is its provider's, checked there. */
+          if (local->server.provider == NULL)
+            check_history_at_start (local, probe);
           return TRUE;
         }
       g_usleep (POLL_MS * 1000);

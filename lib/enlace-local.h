@@ -24,6 +24,17 @@ guint enlace_local_get_port (EnlaceLocal *local);
 GPid enlace_local_get_pid (EnlaceLocal *local);
 gboolean enlace_local_is_set_up (EnlaceLocal *local);
 
+void enlace_local_set_listen (EnlaceLocal *local, const char *const *urls);
+const char *const *enlace_local_get_listen (EnlaceLocal *local);
+void enlace_local_set_tls (EnlaceLocal *local, const char *cert, const char *key,
+                           const char *ca);
+gboolean enlace_local_set_replica (EnlaceLocal *local, const char *provider,
+                                   const char *bind_dn, const char *password_file,
+                                   GError **error);
+const char *enlace_local_get_provider (EnlaceLocal *local);
+gboolean enlace_local_test_ca (const char *dir, const char *name, const char *const *hosts,
+                               gboolean expired, gboolean *created_ca, GError **error);
+
 gboolean enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error);
 gboolean enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running,
                              GError **error);

@@ -52,8 +52,9 @@ check "the TCP listener answers" has out "namingContexts: o=enlace"
 check "the accesslog database is there" has out "namingContexts: cn=accesslog"
 
 run_cmd ldapsearch -H "$ENLACE_URI" -Y EXTERNAL -Q -LLL -b cn=config "(objectClass=olcOverlayConfig)" olcOverlay
-check "slapo-accesslog is configured" has out "olcOverlay: \{0\}accesslog"
-check "slapo-unique is configured" has out "olcOverlay: \{1\}unique"
+check "slapo-syncprov offers the directory to replicas" has out "olcOverlay: \{0\}syncprov"
+check "slapo-accesslog is configured" has out "olcOverlay: \{1\}accesslog"
+check "slapo-unique is configured" has out "olcOverlay: \{2\}unique"
 run_cmd ldapsearch -H "$ENLACE_URI" -Y EXTERNAL -Q -LLL -o ldif-wrap=no -b cn=config "(olcSuffix=o=enlace)" olcDbIndex
 check "the lookups' attributes are indexed" has out "olcDbIndex: enlaceRole,enlaceNetwork,enlaceCompetence eq"
 run_cmd ldapsearch -x -H "$ENLACE_URI" -LLL -o ldif-wrap=no -s base -b cn=Subschema objectClasses

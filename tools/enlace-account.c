@@ -16,7 +16,7 @@ static char *opt_description;
 
 static GOptionEntry add_options[] = {
   { "kind", 'k', 0, G_OPTION_ARG_FILENAME, &opt_kind,
-    N_("secretariat, cancilleria, staff or addressbook"), "KIND" },
+    N_("secretariat, cancilleria, staff, addressbook or replica"), "KIND" },
   { "country", 'c', 0, G_OPTION_ARG_FILENAME, &opt_country,
     N_("the Cancillería's country (for --kind cancilleria)"), "CC" },
   { "new-password-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_new_password_file,
@@ -42,7 +42,7 @@ account_add (int argc, char **argv, EnlaceInvocation *invocation, GError **error
     {
       if (opt_kind == NULL)
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                     _("kind is required (--kind secretariat|cancilleria|staff|addressbook)"));
+                     _("kind is required (--kind secretariat|cancilleria|staff|addressbook|replica)"));
       return FALSE;
     }
   if (opt_new_password_file == NULL)
@@ -149,12 +149,12 @@ account_remove (int argc, char **argv, EnlaceInvocation *invocation, GError **er
 }
 
 static const EnlaceCommand subcommands[] = {
-  { "add", ENLACE_COMMAND_ARGUMENTS, account_add,
+  { "add", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, account_add,
     N_("Create an account (Secretariat, Cancillería, staff or address book)") },
   { "list", ENLACE_COMMAND_FLAGS_NONE, account_list, N_("List the accounts") },
-  { "unlock", ENLACE_COMMAND_ARGUMENTS, account_unlock,
+  { "unlock", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, account_unlock,
     N_("Let an account locked after repeated failed binds bind again") },
-  { "remove", ENLACE_COMMAND_ARGUMENTS, account_remove, N_("Delete an account") },
+  { "remove", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, account_remove, N_("Delete an account") },
   { NULL }
 };
 

@@ -309,18 +309,18 @@ campaign_close (int argc, char **argv, EnlaceInvocation *invocation, GError **er
 }
 
 static const EnlaceCommand subcommands[] = {
-  { "open", ENLACE_COMMAND_ARGUMENTS, campaign_open,
+  { "open", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, campaign_open,
     N_("Open the year's campaign: fix the entries to confirm") },
-  { "send", ENLACE_COMMAND_FLAGS_NONE, campaign_send,
+  { "send", ENLACE_COMMAND_WRITES, campaign_send,
     N_("Mail each entry once; safe to interrupt and run again") },
-  { "collect", ENLACE_COMMAND_FLAGS_NONE, campaign_collect,
+  { "collect", ENLACE_COMMAND_WRITES, campaign_collect,
     N_("Read the replies from IMAP and record the answers") },
-  { "confirm", ENLACE_COMMAND_ARGUMENTS, campaign_confirm,
+  { "confirm", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, campaign_confirm,
     N_("Record an answer that came another way") },
-  { "remind", ENLACE_COMMAND_FLAGS_NONE, campaign_remind,
+  { "remind", ENLACE_COMMAND_WRITES, campaign_remind,
     N_("Remind the silent; escalate to each Cancillería") },
   { "status", ENLACE_COMMAND_ARGUMENTS, campaign_status, N_("Count the answers, per country") },
-  { "close", ENLACE_COMMAND_FLAGS_NONE, campaign_close,
+  { "close", ENLACE_COMMAND_WRITES, campaign_close,
     N_("Close: the unconfirmed become unverified") },
   { NULL }
 };

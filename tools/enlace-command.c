@@ -31,6 +31,7 @@ static char *opt_uri;
 static char *opt_base;
 static char *opt_bind_dn;
 static char *opt_password_file;
+static char *opt_cafile;
 static char *opt_config;
 static char *opt_dir;
 static gboolean opt_verbose;
@@ -41,6 +42,8 @@ static GOptionEntry directory_entries[] = {
   { "bind-dn", 'D', 0, G_OPTION_ARG_STRING, &opt_bind_dn, N_("DN to bind as"), "DN" },
   { "password-file", 'y', 0, G_OPTION_ARG_FILENAME, &opt_password_file,
     N_("read the bind password from FILE"), "FILE" },
+  { "cafile", 0, 0, G_OPTION_ARG_FILENAME, &opt_cafile,
+    N_("CA certificates that sign the directory's (default: the system's)"), "FILE" },
   { "config", 0, 0, G_OPTION_ARG_FILENAME, &opt_config,
     N_("config file (default: $XDG_CONFIG_HOME/enlace/enlace.conf)"), "FILE" },
   { "verbose", 'v', 0, G_OPTION_ARG_NONE, &opt_verbose, N_("say more"), NULL },
@@ -52,6 +55,13 @@ static GOptionEntry local_entries[] = {
     N_("instance directory (default: $XDG_STATE_HOME/enlace)"), "DIR" },
   { NULL }
 };
+
+static EnlaceConnectFlags
+connect_flags (EnlaceInvocation *invocation)
+{
+  return (invocation->command->flags & ENLACE_COMMAND_WRITES) ? ENLACE_CONNECT_WRITE
+                                                               : ENLACE_CONNECT_READ;
+}
 
 /**
  * enlace_option_context_parse:
@@ -113,11 +123,14 @@ enlace_option_context_parse (GOptionContext *context, const GOptionEntry *entrie
                      ENLACE_CONFIG_SOURCE_FLAG);
   enlace_config_set (invocation->config, ENLACE_SETTING_PASSWORD_FILE, opt_password_file,
                      ENLACE_CONFIG_SOURCE_FLAG);
+  enlace_config_set (invocation->config, ENLACE_SETTING_CAFILE, opt_cafile,
+                     ENLACE_CONFIG_SOURCE_FLAG);
   if (!enlace_config_resolve (invocation->config, opt_config, error))
     return FALSE;
   if (flags & ENLACE_COMMAND_LAZY_DIRECTORY)
     return TRUE;
-  invocation->directory = enlace_directory_open (invocation->config, error);
+  invocation->directory = enlace_directory_open (invocation->config, connect_flags (invocation),
+                                                 error);
   return invocation->directory != NULL;
 }
 
@@ -131,7 +144,8 @@ EnlaceDirectory *
 enlace_command_directory (EnlaceInvocation *invocation, GError **error)
 {
   if (invocation->directory == NULL)
-    invocation->directory = enlace_directory_open (invocation->config, error);
+    invocation->directory = enlace_directory_open (invocation->config,
+                                                   connect_flags (invocation), error);
   return invocation->directory;
 }
 

@@ -16,6 +16,7 @@ typedef enum {
   ENLACE_COMMAND_HIDDEN = 1 << 2,       /* left out of --help */
   ENLACE_COMMAND_ARGUMENTS = 1 << 3,    /* takes positional arguments */
   ENLACE_COMMAND_LAZY_DIRECTORY = 1 << 4, /* connects only if enlace_command_directory() asks */
+  ENLACE_COMMAND_WRITES = 1 << 5,       /* writes: a replica hands over to its provider */
 } EnlaceCommandFlags;
 
 typedef struct _EnlaceCommand EnlaceCommand;

@@ -202,13 +202,13 @@ institution_retire (int argc, char **argv, EnlaceInvocation *invocation, GError 
 }
 
 static const EnlaceCommand subcommands[] = {
-  { "add", ENLACE_COMMAND_FLAGS_NONE, institution_add,
+  { "add", ENLACE_COMMAND_WRITES, institution_add,
     N_("Add an institution of your country; prints its ID") },
-  { "update", ENLACE_COMMAND_ARGUMENTS, institution_update, N_("Change an institution's fields") },
+  { "update", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, institution_update, N_("Change an institution's fields") },
   { "show", ENLACE_COMMAND_ARGUMENTS, institution_show, N_("Show one institution") },
   { "find", ENLACE_COMMAND_FLAGS_NONE, institution_find,
     N_("Find institutions by country, type, competence, network, name") },
-  { "retire", ENLACE_COMMAND_ARGUMENTS, institution_retire,
+  { "retire", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, institution_retire,
     N_("Retire an institution (kept, with reason and successor)") },
   { NULL }
 };

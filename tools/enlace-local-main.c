@@ -15,6 +15,9 @@ static const EnlaceCommand commands[] = {
     N_("Check the change history against the data, and repair it") },
   { "env", LOCAL, enlace_builtin_local_env,
     N_("Print the shell lines that point enlace at the local server") },
+  { "test-ca", ENLACE_COMMAND_NO_DIRECTORY | ENLACE_COMMAND_ARGUMENTS,
+    enlace_builtin_local_test_ca,
+    N_("Make a private CA and a server certificate, for trials and tests") },
   { NULL }
 };
 

@@ -10,7 +10,7 @@
 static const EnlaceCommand commands[] = {
   { "export", ENLACE_COMMAND_FLAGS_NONE, enlace_builtin_export,
     N_("Write the directory as an XML snapshot (schema/enlace-snapshot.xsd)") },
-  { "import", ENLACE_COMMAND_ARGUMENTS, enlace_builtin_import_xml,
+  { "import", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_WRITES, enlace_builtin_import_xml,
     N_("Import an XML snapshot: validated whole first, then created or updated") },
   { "diff", ENLACE_COMMAND_ARGUMENTS | ENLACE_COMMAND_NO_DIRECTORY, enlace_builtin_diff,
     N_("Say what changed between two snapshots") },
