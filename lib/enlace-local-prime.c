@@ -162,3 +162,28 @@ enlace_local_prime (const char *slapd_d, const char *base, const char *schema_ld
   g_unlink (scratch);
   return ok;
 }
+
+/**
+ * enlace_local_add_history_root:
+ * @slapd_d: the cn=config of a new provider, its history database empty
+ *
+ * Adds the history's root entry, cn=accesslog, with slapadd: slapo-accesslog
+ * would make it at the first change, without an entryUUID, and a replica's
+ * syncrepl refuses an entry without one ("got empty or invalid syncUUID").
+ */
+gboolean
+enlace_local_add_history_root (const char *slapd_d, const char *scratch, GError **error)
+{
+  static const char root[] = "dn: cn=accesslog\nobjectClass: auditContainer\ncn: accesslog\n";
+  g_autoptr(GError) write_error = NULL;
+  if (!g_file_set_contents (scratch, root, -1, &write_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
+      return FALSE;
+    }
+  const char *add[] = { enlace_local_slapd (), "-T", "add", "-g", "-F", slapd_d, "-b",
+                        "cn=accesslog", "-l", scratch, NULL };
+  gboolean ok = enlace_local_run_tool (_("slapadd of cn=accesslog"), add, error);
+  g_unlink (scratch);
+  return ok;
+}

@@ -74,6 +74,8 @@ const char *enlace_local_slapd (void);
 
 gboolean enlace_local_prime (const char *slapd_d, const char *base, const char *schema_ldif,
                             const char *scratch, GError **error);
+gboolean enlace_local_add_history_root (const char *slapd_d, const char *scratch,
+                                        GError **error);
 gboolean enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
                                  GError **error);
 gboolean enlace_local_finish_swap (EnlaceLocal *local, GError **error);

@@ -522,7 +522,9 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
 
   g_autofree char *scratch = path_in (local, "prime.ldif");
   if (!enlace_local_slapadd_config (staging, config_ldif_path, error)
-      || !enlace_local_prime (staging, local->base, schema_ldif, scratch, error))
+      || !enlace_local_prime (staging, local->base, schema_ldif, scratch, error)
+      || (local->server.provider == NULL
+          && !enlace_local_add_history_root (staging, scratch, error)))
     {
       enlace_local_remove_tree (staging, NULL);
       return FALSE;

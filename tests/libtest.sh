@@ -171,9 +171,10 @@ ldap_root () {
 # count_dn: number of entries in LDIF on stdin.
 count_dn () { grep -c '^dn:' || true; }
 
-# free_port: a loopback TCP port nobody listens on now.
+# free_port [ADDRESS]: a TCP port nobody listens on now, on 127.0.0.1 or
+# ADDRESS (another loopback address: 127.0.0.2 stands for a remote host).
 free_port () {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  /usr/bin/python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "${1:-127.0.0.1}"
 }
 
 # start_smtp_sink DIR [sink options...]: a real SMTP server (aiosmtpd,
@@ -303,4 +304,26 @@ load_v2_instance () {
       || bail_out "cannot load the v2 ${db%%:*}"
   done
   printf '[instance]\nbase=o=enlace\nport=0\n' >"$dir/enlace-local.conf"
+}
+
+# tls_ca DIR NAME HOST...: a certificate NAME for HOST... from the test CA
+# in DIR (made the first time): DIR/ca.pem, DIR/NAME.pem, DIR/NAME.key.
+tls_ca () {
+  local dir=$1 name=$2
+  shift 2
+  local hosts=() h
+  for h in "$@"; do hosts+=(--host "$h"); done
+  enlace-local test-ca "$dir" --name "$name" "${hosts[@]}" >/dev/null || bail_out "enlace-local test-ca failed"
+}
+
+# ldap_tls CAFILE TOOL ARGS...: one of OpenLDAP's tools checking TLS
+# against CAFILE, through libldap's own settings (which LDAPNOINIT, set for
+# every test, turns off); like run_cmd, out, err and $rc.
+ldap_tls () {
+  local cafile=$1
+  shift
+  printf 'TLS_CACERT %s\nTLS_REQCERT demand\n' "$cafile" >"$TEST_DIR/ldap-tls.conf"
+  rc=0
+  env -u LDAPNOINIT LDAPCONF="$TEST_DIR/ldap-tls.conf" LDAPRC=enlace-test-no-ldaprc \
+    "$@" >"$TEST_DIR/out" 2>"$TEST_DIR/err" || rc=$?
 }

@@ -4,6 +4,8 @@
 
 #include <stdio.h>
 
+#include "enlace-local.h"
+
 #include "enlace-local-builtins.h"
 
 ENLACE_BUILTIN_PROTO (local_status)
@@ -24,6 +26,11 @@ ENLACE_BUILTIN_PROTO (local_status)
   printf ("%-10s %s\n", _("uri:"), enlace_local_get_uri (local));
   if (enlace_local_get_port (local) != 0)
     printf ("%-10s ldap://127.0.0.1:%u/\n", _("tcp:"), enlace_local_get_port (local));
+  const char *const *urls = enlace_local_get_listen (local);
+  for (gsize i = 0; urls != NULL && urls[i] != NULL; i++)
+    printf ("%-10s %s\n", _("listen:"), urls[i]);
+  if (enlace_local_get_provider (local) != NULL)
+    printf ("%-10s %s\n", _("replica of:"), enlace_local_get_provider (local));
   printf ("%-10s %s\n", _("base:"), enlace_local_get_base (local));
 
   GPid pid = enlace_local_get_pid (local);
