@@ -134,7 +134,8 @@ enlace_local_server_check (const EnlaceLocalServer *server, GError **error)
   for (char **url = server->listen; url != NULL && *url != NULL; url++)
     {
       LDAPURLDesc *desc = NULL;
-      if (ldap_url_parse (*url, &desc) != LDAP_URL_SUCCESS)
+      /* slapd -h takes the URLs as one space-separated list. */
+      if (strpbrk (*url, " \t\n") != NULL || ldap_url_parse (*url, &desc) != LDAP_URL_SUCCESS)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                        _("--listen %s: not an LDAP URL (ldap://HOST:PORT or ldaps://HOST:PORT)"),
@@ -180,6 +181,14 @@ enlace_local_server_check (const EnlaceLocalServer *server, GError **error)
                    _("--tls-cert and --tls-key go together"));
       return FALSE;
     }
+  /* The CA file's path goes into the quoted tls_cacert of olcSyncrepl. */
+  if (server->tls_ca != NULL && strpbrk (server->tls_ca, UNQUOTABLE) != NULL)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("--tls-ca %s: a path with '\"' or '\\' cannot be handed to slapd"),
+                   server->tls_ca);
+      return FALSE;
+    }
   if ((server->tls_cert && !check_readable ("--tls-cert", server->tls_cert, error))
       || (server->tls_key && !check_readable ("--tls-key", server->tls_key, error))
       || (server->tls_ca && !check_readable ("--tls-ca", server->tls_ca, error)))
@@ -216,6 +225,25 @@ enlace_local_server_check (const EnlaceLocalServer *server, GError **error)
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                        _("--replica-password-file: the replication password may not hold "
                          "'\"' or '\\' (slapd's syncrepl setting cannot quote them)"));
+          return FALSE;
+        }
+      LDAPDN dn = NULL;
+      if (ldap_str2dn (server->replica_dn, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS
+          || dn == NULL || strpbrk (server->replica_dn, UNQUOTABLE) != NULL)
+        {
+          if (dn != NULL)
+            ldap_dnfree (dn);
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                       _("--replica-dn '%s': not a DN enlace can hand to syncrepl (RFC 4514, "
+                         "no '\"' or '\\')"), server->replica_dn);
+          return FALSE;
+        }
+      ldap_dnfree (dn);
+      if (strpbrk (server->provider, UNQUOTABLE " \t\n") != NULL)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                       _("--replica-of %s: one URL, with no spaces or quotes"),
+                       server->provider);
           return FALSE;
         }
     }

@@ -97,6 +97,10 @@ check "staff read no password hash" lacks out "userPassword"
 run_cmd enlace-local start --dir "$TEST_DIR/bad" --replica-of "$PROVIDER"
 expect_rc 2 "--replica-of without the replication account is refused"
 check "it says what is missing" has err "needs --replica-dn and --replica-password-file"
+run_cmd enlace-local start --dir "$TEST_DIR/bad" --replica-of "$PROVIDER" \
+  --replica-dn 'cn=r1" credentials="x,ou=replica,ou=accounts,o=enlace' --replica-password-file rpw
+expect_rc 2 "a replication DN that would break out of slapd's syncrepl setting is refused"
+check "and nothing is created" test ! -e "$TEST_DIR/bad/slapd.d"
 run_cmd enlace-local start --dir "$TEST_DIR/provider" --replica-of "$PROVIDER" --replica-dn "$REPL" \
   --replica-password-file rpw
 expect_rc 5 "a provider cannot be turned into a replica"
