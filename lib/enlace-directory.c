@@ -253,8 +253,8 @@ try_connect (const char *uri, const char *bind_dn, const char *password, const c
         }
       if (rc == LDAP_CONFIDENTIALITY_REQUIRED)
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                     _("cannot bind to %s as %s: the server takes passwords over TLS only "
-                       "(use ldaps://, or ldap:// to a host other than this one)"), uri,
+                     _("cannot bind to %s as %s: the server takes passwords only over TLS "
+                       "(use ldaps://) or its socket (ldapi://)"), uri,
                      bind_dn ? bind_dn : "");
       else if (locked)
         g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,

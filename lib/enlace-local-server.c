@@ -216,8 +216,8 @@ enlace_local_server_check (const EnlaceLocalServer *server, GError **error)
         {
           g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
                        _("--replica-of needs --replica-dn and --replica-password-file: the "
-                         "replication account on the provider (enlace account add replica "
-                         "NAME)"));
+                         "replication account on the provider (enlace account add --kind "
+                         "replica NAME)"));
           return FALSE;
         }
       if (strpbrk (server->replica_password, UNQUOTABLE) != NULL)
