@@ -162,6 +162,8 @@ stop_instance c2
 ENLACE_URI="$C2 $C1" run_cmd enlace find --country GT
 expect_rc 0 "with c2 stopped, finds go on"
 check "from c1, with no word about c2" test ! -s err
+ENLACE_URI="$C2 $C1" run_cmd enlace status
+check "enlace status says which server answered" has out "^answered: +$C1$"
 
 # c2 down, a write on the provider; then the provider down.
 export ENLACE_BIND_DN=$SEC ENLACE_PASSWORD_FILE=$TEST_DIR/spw

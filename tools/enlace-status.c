@@ -36,6 +36,10 @@ ENLACE_BUILTIN_PROTO (status)
 
   printf ("%-14s %s (%s)\n", _("server:"), enlace_config_get (config, ENLACE_SETTING_URI),
           enlace_config_source_describe (config, ENLACE_SETTING_URI));
+  /* With several servers, the one that answered. */
+  const char *used = enlace_directory_get_uri (invocation->directory);
+  if (g_strcmp0 (used, enlace_config_get (config, ENLACE_SETTING_URI)) != 0)
+    printf ("%-14s %s\n", _("answered:"), used);
   printf ("%-14s %s (%s)\n", _("base:"), enlace_config_get (config, ENLACE_SETTING_BASE),
           enlace_config_source_describe (config, ENLACE_SETTING_BASE));
   printf ("%-14s %s\n", _("bound as:"), *status.authzid ? status.authzid : _("anonymous"));
