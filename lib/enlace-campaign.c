@@ -1122,8 +1122,12 @@ send_items (EnlaceDirectory *dir, EnlaceMailConfig *mc, EnlaceCampaign *c, GPtrA
       entries_clear (&e);
       return TRUE;
     }
+  /* The server is reached, its certificate checked and the login taken
+   * before any entry is marked: a server that cannot be used leaves no
+   * trace on the campaign. */
   if (ok)
-    ok = (mailer = enlace_mailer_new (mc, error)) != NULL;
+    ok = (mailer = enlace_mailer_new (mc, error)) != NULL
+         && (total == 0 || enlace_mailer_connect (mailer, error));
 
   Flight *cur = NULL, *next = NULL, *last = NULL;
   if (ok && total > 0)

@@ -38,6 +38,11 @@ load (gpointer data)
   SYM (easy_strerror, "curl_easy_strerror");
   SYM (slist_append, "curl_slist_append");
   SYM (slist_free_all, "curl_slist_free_all");
+  SYM (url, "curl_url");
+  SYM (url_cleanup, "curl_url_cleanup");
+  SYM (url_set, "curl_url_set");
+  SYM (url_get, "curl_url_get");
+  SYM (free, "curl_free");
 #undef SYM
   *(void **) &global_init = dlsym (handle, "curl_global_init");
   if (global_init == NULL || global_init (CURL_GLOBAL_DEFAULT) != CURLE_OK)

@@ -19,6 +19,13 @@ typedef struct {
   const char *(*easy_strerror) (CURLcode code);
   struct curl_slist *(*slist_append) (struct curl_slist *list, const char *string);
   void (*slist_free_all) (struct curl_slist *list);
+  /* The URL parser libcurl connects with (curl 7.62): enlace reads a mail
+   * URL's host with it, so the host judged local is the host reached. */
+  CURLU *(*url) (void);
+  void (*url_cleanup) (CURLU *handle);
+  CURLUcode (*url_set) (CURLU *handle, CURLUPart what, const char *part, unsigned int flags);
+  CURLUcode (*url_get) (CURLU *handle, CURLUPart what, char **part, unsigned int flags);
+  void (*free) (void *p);
 } EnlaceCurl;
 
 const EnlaceCurl *enlace_curl_get (GError **error);

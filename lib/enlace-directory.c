@@ -63,11 +63,9 @@ simple_bind (LDAP *ld, const char *dn, const char *password, gboolean *locked)
   return result;
 }
 
-/* Whether @uri stays on this machine: ldapi://, or TCP to 127.0.0.1, ::1
- * or localhost, written so. Any other host, a name that resolves to a
- * loopback address or another address of 127/8 included, is the
- * network's: a DNS answer must never turn TLS off, and a trial on a
- * second loopback address then behaves as production will. */
+/* Whether @uri stays on this machine: ldapi://, or TCP to a host
+ * enlace_host_is_local() accepts (127.0.0.1, ::1 or localhost, written
+ * so; no host at all is libldap's default, localhost). */
 gboolean
 enlace_uri_is_local (const char *uri)
 {
@@ -77,9 +75,7 @@ enlace_uri_is_local (const char *uri)
   gboolean local = g_ascii_strcasecmp (desc->lud_scheme, "ldapi") == 0
                    || (g_ascii_strcasecmp (desc->lud_scheme, "ldap") == 0
                        && (desc->lud_host == NULL || *desc->lud_host == '\0'
-                           || g_str_equal (desc->lud_host, "127.0.0.1")
-                           || g_str_equal (desc->lud_host, "::1")
-                           || g_ascii_strcasecmp (desc->lud_host, "localhost") == 0));
+                           || enlace_host_is_local (desc->lud_host)));
   ldap_free_urldesc (desc);
   return local;
 }

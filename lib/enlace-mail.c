@@ -8,6 +8,7 @@
 #include "enlace-curl.h"
 #include "enlace-error.h"
 #include "enlace-mail.h"
+#include "enlace-mail-tls-private.h"
 
 /* ---- settings ---------------------------------------------------------- */
 
@@ -72,6 +73,7 @@ enlace_mail_config_new (EnlaceConfig *config, GError **error)
   mc->archive = setting (kf, NULL, "archive");
   mc->archive_mailbox = setting (kf, NULL, "archive-mailbox");
   mc->templates = setting (kf, "ENLACE_TEMPLATES", "templates");
+  mc->cafile = setting (kf, "ENLACE_MAIL_CAFILE", "cafile");
   if (mc->from_name == NULL)
     mc->from_name = g_strdup (_("Technical Secretariat"));
   if (mc->secretariat == NULL)
@@ -128,6 +130,7 @@ enlace_mail_config_free (EnlaceMailConfig *mc)
   g_free (mc->archive);
   g_free (mc->archive_mailbox);
   g_free (mc->templates);
+  g_free (mc->cafile);
   g_strfreev (mc->notify_roles);
   g_clear_pointer (&mc->templates_read, g_hash_table_unref);
   g_free (mc);
@@ -612,16 +615,23 @@ read_upload (char *buffer, size_t size, size_t nitems, void *userdata)
   return n;
 }
 
-static void
-common_options (const EnlaceCurl *c, CURL *h, EnlaceMailConfig *mc, char *errbuf)
+static size_t
+discard_bytes (char *ptr, size_t size, size_t nmemb, void *userdata)
+{
+  return size * nmemb;
+}
+
+/* The options every handle takes; TLS as @url's host requires it. */
+static gboolean
+common_options (const EnlaceCurl *c, CURL *h, EnlaceMailConfig *mc, const char *url, char *errbuf,
+                GError **error)
 {
   c->easy_setopt (h, CURLOPT_NOSIGNAL, 1L);
   c->easy_setopt (h, CURLOPT_CONNECTTIMEOUT, 15L);
   c->easy_setopt (h, CURLOPT_ERRORBUFFER, errbuf);
   if (mc->password != NULL)
     c->easy_setopt (h, CURLOPT_PASSWORD, mc->password);
-  if (mc->starttls)
-    c->easy_setopt (h, CURLOPT_USE_SSL, (long) CURLUSESSL_ALL);
+  return enlace_mail_tls_setup (c, h, mc, url, error);
 }
 
 EnlaceMailer *
@@ -630,16 +640,18 @@ enlace_mailer_new (EnlaceMailConfig *mc, GError **error)
   const EnlaceCurl *c;
   if (!enlace_mail_config_can_send (mc, error) || (c = enlace_curl_get (error)) == NULL)
     return NULL;
-  EnlaceMailer *mailer = g_new0 (EnlaceMailer, 1);
+  g_autoptr(EnlaceMailer) mailer = g_new0 (EnlaceMailer, 1);
   mailer->curl = c;
   mailer->mc = mc;
   mailer->handle = c->easy_init ();
-  common_options (c, mailer->handle, mc, mailer->errbuf);
+  if (!common_options (c, mailer->handle, mc, mc->smtp_url, mailer->errbuf, error))
+    return NULL;
   c->easy_setopt (mailer->handle, CURLOPT_URL, mc->smtp_url);
   c->easy_setopt (mailer->handle, CURLOPT_UPLOAD, 1L);
   c->easy_setopt (mailer->handle, CURLOPT_READFUNCTION, read_upload);
+  c->easy_setopt (mailer->handle, CURLOPT_WRITEFUNCTION, discard_bytes);
   c->easy_setopt (mailer->handle, CURLOPT_TIMEOUT, 120L);
-  return mailer;
+  return g_steal_pointer (&mailer);
 }
 
 void
@@ -651,6 +663,85 @@ enlace_mailer_free (EnlaceMailer *mailer)
   g_free (mailer);
 }
 
+/* One SMTP transaction: @body to the recipients set on the handle, or
+ * with @body %NULL the command set with CURLOPT_CUSTOMREQUEST. Temporary
+ * failures are retried with backoff, on a new connection. */
+static gboolean
+smtp_perform (EnlaceMailer *mailer, GBytes *body, GError **error)
+{
+  const EnlaceCurl *c = mailer->curl;
+  for (int attempt = 0; ; attempt++)
+    {
+      gsize len = 0;
+      Upload up = { body ? g_bytes_get_data (body, &len) : NULL, 0, 0 };
+      up.len = len;
+      long code = 0;
+      mailer->errbuf[0] = '\0';
+      if (body != NULL)
+        {
+          c->easy_setopt (mailer->handle, CURLOPT_READDATA, &up);
+          c->easy_setopt (mailer->handle, CURLOPT_INFILESIZE_LARGE, (curl_off_t) len);
+        }
+      CURLcode rc = c->easy_perform (mailer->handle);
+      if (rc == CURLE_OK)
+        return TRUE;
+      c->easy_getinfo (mailer->handle, CURLINFO_RESPONSE_CODE, &code);
+      const char *why = mailer->errbuf[0] ? mailer->errbuf : c->easy_strerror (rc);
+      if (enlace_mail_tls_failed (rc))
+        {
+          /* The same certificate, or the same missing STARTTLS, next time. */
+          enlace_mail_set_tls_error (error, c, mailer->mc, mailer->mc->smtp_url, rc, why);
+          return FALSE;
+        }
+      if (rc == CURLE_LOGIN_DENIED)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                       _("mail server %s refused the login: %s"), mailer->mc->smtp_url, why);
+          return FALSE;
+        }
+      if (code >= 500 && code < 600)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_REJECTED,
+                       _("refused by the mail server (%ld): %s"), code, why);
+          return FALSE;
+        }
+      if (attempt >= mailer->mc->retries)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
+                       _("mail server %s: %s (gave up after %d attempts)"),
+                       mailer->mc->smtp_url, why, attempt + 1);
+          return FALSE;
+        }
+      /* 4xx or a dropped connection: wait, then try again on a new one. */
+      g_usleep ((gulong) mailer->mc->retry_delay_ms * 1000 << attempt);
+    }
+}
+
+/**
+ * enlace_mailer_connect:
+ *
+ * Opens the mailer's connection and checks it: the server answers, its
+ * certificate passes (see enlace-mail-tls.c), the login is taken, and a
+ * NOOP is answered. enlace_mailer_send() goes on over the same
+ * connection. For a caller that must know the server will take mail
+ * before it records anything.
+ *
+ * Returns: %TRUE when the server is ready; otherwise %FALSE with
+ * ENLACE_ERROR_UNREACHABLE (a refused certificate too) or
+ * ENLACE_ERROR_PERMISSION (login refused).
+ */
+gboolean
+enlace_mailer_connect (EnlaceMailer *mailer, GError **error)
+{
+  const EnlaceCurl *c = mailer->curl;
+  c->easy_setopt (mailer->handle, CURLOPT_UPLOAD, 0L);
+  c->easy_setopt (mailer->handle, CURLOPT_CUSTOMREQUEST, "NOOP");
+  gboolean ok = smtp_perform (mailer, NULL, error);
+  c->easy_setopt (mailer->handle, CURLOPT_CUSTOMREQUEST, NULL);
+  c->easy_setopt (mailer->handle, CURLOPT_UPLOAD, 1L);
+  return ok;
+}
+
 /**
  * enlace_mailer_send:
  *
@@ -660,7 +751,8 @@ enlace_mailer_free (EnlaceMailer *mailer)
  * Returns: %TRUE once the server accepted the message; otherwise %FALSE
  * with ENLACE_ERROR_REJECTED (the server refused it for good: 5xx),
  * ENLACE_ERROR_PERMISSION (login refused), ENLACE_ERROR_UNREACHABLE
- * (still failing after every retry) or ENLACE_ERROR_INVALID.
+ * (still failing after every retry, or TLS refused: not retried) or
+ * ENLACE_ERROR_INVALID.
  */
 gboolean
 enlace_mailer_send (EnlaceMailer *mailer, EnlaceMessage *msg, GError **error)
@@ -669,7 +761,6 @@ enlace_mailer_send (EnlaceMailer *mailer, EnlaceMessage *msg, GError **error)
   g_autoptr(GBytes) body = enlace_message_render (msg, error);
   struct curl_slist *rcpt = NULL;
   g_autofree char *mail_from = NULL;
-  gboolean ok = FALSE;
 
   if (body == NULL)
     return FALSE;
@@ -686,46 +777,7 @@ enlace_mailer_send (EnlaceMailer *mailer, EnlaceMessage *msg, GError **error)
     }
   c->easy_setopt (mailer->handle, CURLOPT_MAIL_FROM, mail_from);
   c->easy_setopt (mailer->handle, CURLOPT_MAIL_RCPT, rcpt);
-
-  for (int attempt = 0; ; attempt++)
-    {
-      gsize len = 0;
-      Upload up = { g_bytes_get_data (body, &len), 0, 0 };
-      up.len = len;
-      long code = 0;
-      mailer->errbuf[0] = '\0';
-      c->easy_setopt (mailer->handle, CURLOPT_READDATA, &up);
-      c->easy_setopt (mailer->handle, CURLOPT_INFILESIZE_LARGE, (curl_off_t) len);
-      CURLcode rc = c->easy_perform (mailer->handle);
-      if (rc == CURLE_OK)
-        {
-          ok = TRUE;
-          break;
-        }
-      c->easy_getinfo (mailer->handle, CURLINFO_RESPONSE_CODE, &code);
-      const char *why = mailer->errbuf[0] ? mailer->errbuf : c->easy_strerror (rc);
-      if (rc == CURLE_LOGIN_DENIED)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
-                       _("mail server %s refused the login: %s"), mailer->mc->smtp_url, why);
-          break;
-        }
-      if (code >= 500 && code < 600)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_REJECTED,
-                       _("refused by the mail server (%ld): %s"), code, why);
-          break;
-        }
-      if (attempt >= mailer->mc->retries)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
-                       _("mail server %s: %s (gave up after %d attempts)"),
-                       mailer->mc->smtp_url, why, attempt + 1);
-          break;
-        }
-      /* 4xx or a dropped connection: wait, then try again on a new one. */
-      g_usleep ((gulong) mailer->mc->retry_delay_ms * 1000 << attempt);
-    }
+  gboolean ok = smtp_perform (mailer, body, error);
   c->easy_setopt (mailer->handle, CURLOPT_MAIL_RCPT, NULL);
   c->slist_free_all (rcpt);
   return ok;
@@ -736,6 +788,7 @@ enlace_mailer_send (EnlaceMailer *mailer, EnlaceMessage *msg, GError **error)
 struct _EnlaceImap {
   const EnlaceCurl *curl;
   CURL *handle;
+  EnlaceMailConfig *mc;
   char *url;  /* the mailbox's URL, without a trailing slash */
   char errbuf[CURL_ERROR_SIZE];
 };
@@ -775,14 +828,16 @@ enlace_imap_new (EnlaceMailConfig *mc, const char *mailbox_url, GError **error)
   while (g_str_has_suffix (url, "/"))
     url[strlen (url) - 1] = '\0';
 
-  EnlaceImap *imap = g_new0 (EnlaceImap, 1);
+  g_autoptr(EnlaceImap) imap = g_new0 (EnlaceImap, 1);
   imap->curl = c;
+  imap->mc = mc;
   imap->url = g_steal_pointer (&url);
   imap->handle = c->easy_init ();
-  common_options (c, imap->handle, mc, imap->errbuf);
+  if (!common_options (c, imap->handle, mc, imap->url, imap->errbuf, error))
+    return NULL;
   c->easy_setopt (imap->handle, CURLOPT_TIMEOUT, 300L);
   c->easy_setopt (imap->handle, CURLOPT_WRITEFUNCTION, collect_bytes);
-  return imap;
+  return g_steal_pointer (&imap);
 }
 
 void
@@ -811,6 +866,11 @@ imap_request (EnlaceImap *imap, const char *suffix, const char *command, GError 
   if (rc != CURLE_OK)
     {
       const char *why = imap->errbuf[0] ? imap->errbuf : c->easy_strerror (rc);
+      if (enlace_mail_tls_failed (rc))
+        {
+          enlace_mail_set_tls_error (error, c, imap->mc, imap->url, rc, why);
+          return NULL;
+        }
       g_set_error (error, ENLACE_ERROR,
                    rc == CURLE_LOGIN_DENIED ? ENLACE_ERROR_PERMISSION : ENLACE_ERROR_UNREACHABLE,
                    _("IMAP %s: %s"), imap->url, why);

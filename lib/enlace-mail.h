@@ -1,10 +1,13 @@
 /* enlace-mail.h — mail out (SMTP) and in (IMAP) through libcurl.
  *
  * Settings come from the [mail] group of the config file, overridden by
- * ENLACE_SMTP_URL, ENLACE_IMAP_URL, ENLACE_MAIL_FROM and
- * ENLACE_MAIL_PASSWORD_FILE. One SMTP connection is reused for a whole
- * batch; temporary failures (4xx, a dropped connection) are retried with
- * backoff; a permanent refusal (5xx) is ENLACE_ERROR_REJECTED. */
+ * ENLACE_SMTP_URL, ENLACE_IMAP_URL, ENLACE_MAIL_FROM,
+ * ENLACE_MAIL_PASSWORD_FILE and ENLACE_MAIL_CAFILE. One SMTP connection is
+ * reused for a whole batch; temporary failures (4xx, a dropped connection)
+ * are retried with backoff; a permanent refusal (5xx) is
+ * ENLACE_ERROR_REJECTED. A server beyond this machine is spoken to over
+ * TLS only, its certificate checked (enlace-mail-tls.c); a refusal there is
+ * ENLACE_ERROR_UNREACHABLE, and is not retried. */
 #pragma once
 
 #include <glib.h>
@@ -29,10 +32,11 @@ struct _EnlaceMailConfig {
   char **notify_roles;   /* whose addresses count as the Cancillería's */
   int retries;           /* extra attempts after a temporary failure */
   int retry_delay_ms;    /* first backoff; doubles each time */
-  gboolean starttls;     /* require STARTTLS on smtp:// and imap:// */
+  gboolean starttls;     /* require STARTTLS on smtp:// and imap:// to this machine too */
   int remind_after;      /* days */
   int escalate_after;    /* days */
   GHashTable *templates_read; /* private: template name → text, read once */
+  char *cafile;          /* the CAs that sign the mail servers' certificates; NULL: the system's */
 };
 
 EnlaceMailConfig *enlace_mail_config_new (EnlaceConfig *config, GError **error);
@@ -65,6 +69,7 @@ typedef struct _EnlaceMailer EnlaceMailer;
 EnlaceMailer *enlace_mailer_new (EnlaceMailConfig *mc, GError **error);
 void enlace_mailer_free (EnlaceMailer *mailer);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EnlaceMailer, enlace_mailer_free)
+gboolean enlace_mailer_connect (EnlaceMailer *mailer, GError **error);
 gboolean enlace_mailer_send (EnlaceMailer *mailer, EnlaceMessage *msg, GError **error);
 
 /* IMAP: one mailbox over one connection. */

@@ -1,4 +1,5 @@
-/* enlace-tls.c — why a server's certificate was refused.
+/* enlace-tls.c — which servers may be spoken to in clear text, and why a
+ * server's certificate was refused.
  *
  * libldap refuses a certificate it cannot verify, and says only "Can't
  * contact LDAP server" (GnuTLS's reason is lost on the way). To tell the
@@ -6,7 +7,10 @@
  * checking, reads the certificate the server sent and checks it with
  * GnuTLS (which libldap is built on, so already loaded): against the
  * same CA file, the host name and the dates. Nothing is sent on that
- * connection but the handshake; it is closed at once. */
+ * connection but the handshake; it is closed at once. The mail code
+ * (enlace-mail-tls.c) fetches its servers' certificates through libcurl
+ * and has them checked here, so both say the same thing in the same
+ * words. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -55,43 +59,47 @@ fetch_certificate (const char *uri, gboolean starttls, struct berval *der)
          && der->bv_val != NULL;
 }
 
+/* Whether @host, as written in a URL, is this machine: 127.0.0.1, ::1
+ * or localhost, written so. Any other host, a name that resolves to a
+ * loopback address or another address of 127/8 included, is the
+ * network's: a DNS answer must never turn TLS off, and a trial on a
+ * second loopback address then behaves as production will. */
+gboolean
+enlace_host_is_local (const char *host)
+{
+  return host != NULL
+         && (g_str_equal (host, "127.0.0.1") || g_str_equal (host, "::1")
+             || g_ascii_strcasecmp (host, "localhost") == 0);
+}
+
 /**
- * enlace_tls_diagnose:
- * @uri: an ldaps:// URL, or an ldap:// one (StartTLS)
- * @cafile: (nullable): the CA file the check used; %NULL for the system's
- * @reached: (out): whether the server answered the handshake at all
+ * enlace_tls_check_certificate:
+ * @data: a certificate, DER or (@pem) PEM
+ * @host: the host the client asked for, as in its URL
+ * @cafile: (nullable): the CA file the client checks against; %NULL for
+ *   the system's store
  *
- * Returns: (transfer full) (nullable): why the certificate @uri's server
- * sends fails the check, in words; %NULL when nothing was found wrong
- * with it (or @reached is %FALSE).
+ * Checks the certificate a server sent as a client would, and says why it
+ * fails: its dates, @host, its signer.
+ *
+ * Returns: (transfer full) (nullable): the reasons, in words; %NULL when
+ * nothing was found wrong.
  */
 char *
-enlace_tls_diagnose (const char *uri, const char *cafile, gboolean *reached)
+enlace_tls_check_certificate (const void *data, gsize len, gboolean pem, const char *host,
+                              const char *cafile)
 {
-  *reached = FALSE;
-  LDAPURLDesc *desc = NULL;
-  if (ldap_url_parse (uri, &desc) != LDAP_URL_SUCCESS)
-    return NULL;
-  g_autofree char *host = g_strdup (desc->lud_host ? desc->lud_host : "localhost");
-  gboolean starttls = g_ascii_strcasecmp (desc->lud_scheme, "ldap") == 0;
-  ldap_free_urldesc (desc);
-
-  struct berval der = { 0, NULL };
-  if (!fetch_certificate (uri, starttls, &der))
-    return NULL;
-  *reached = TRUE;
-
   gnutls_x509_crt_t crt = NULL;
   gnutls_x509_trust_list_t trust = NULL;
-  gnutls_datum_t datum = { (unsigned char *) der.bv_val, (unsigned int) der.bv_len };
+  gnutls_datum_t datum = { (unsigned char *) data, (unsigned int) len };
   GString *why = g_string_new (NULL);
   if (gnutls_x509_crt_init (&crt) < 0
-      || gnutls_x509_crt_import (crt, &datum, GNUTLS_X509_FMT_DER) < 0)
+      || gnutls_x509_crt_import (crt, &datum, pem ? GNUTLS_X509_FMT_PEM : GNUTLS_X509_FMT_DER)
+             < 0)
     {
       g_string_append (why, _("its certificate cannot be read"));
       goto out;
     }
-
   time_t now = time (NULL);
   time_t not_after = gnutls_x509_crt_get_expiration_time (crt);
   time_t not_before = gnutls_x509_crt_get_activation_time (crt);
@@ -160,11 +168,40 @@ out:
     gnutls_x509_trust_list_deinit (trust, 1);
   if (crt != NULL)
     gnutls_x509_crt_deinit (crt);
-  ldap_memfree (der.bv_val);
   if (why->len == 0)
     {
       g_string_free (why, TRUE);
       return NULL;
     }
   return g_string_free (why, FALSE);
+}
+
+/**
+ * enlace_tls_diagnose:
+ * @uri: an ldaps:// URL, or an ldap:// one (StartTLS)
+ * @cafile: (nullable): the CA file the check used; %NULL for the system's
+ * @reached: (out): whether the server answered the handshake at all
+ *
+ * Returns: (transfer full) (nullable): why the certificate @uri's server
+ * sends fails the check, in words; %NULL when nothing was found wrong
+ * with it (or @reached is %FALSE).
+ */
+char *
+enlace_tls_diagnose (const char *uri, const char *cafile, gboolean *reached)
+{
+  *reached = FALSE;
+  LDAPURLDesc *desc = NULL;
+  if (ldap_url_parse (uri, &desc) != LDAP_URL_SUCCESS)
+    return NULL;
+  g_autofree char *host = g_strdup (desc->lud_host ? desc->lud_host : "localhost");
+  gboolean starttls = g_ascii_strcasecmp (desc->lud_scheme, "ldap") == 0;
+  ldap_free_urldesc (desc);
+
+  struct berval der = { 0, NULL };
+  if (!fetch_certificate (uri, starttls, &der))
+    return NULL;
+  *reached = TRUE;
+  char *why = enlace_tls_check_certificate (der.bv_val, der.bv_len, FALSE, host, cafile);
+  ldap_memfree (der.bv_val);
+  return why;
 }

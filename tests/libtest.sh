@@ -179,11 +179,19 @@ free_port () {
 
 # start_smtp_sink DIR [sink options...]: a real SMTP server (aiosmtpd,
 # tests/smtp-sink.py) on a free loopback port, keeping what it accepts in
-# DIR. Sets SMTP_PORT and SMTP_PID, and exports ENLACE_SMTP_URL.
+# DIR. Sets SMTP_PORT and SMTP_PID, and exports ENLACE_SMTP_URL: smtps://
+# for --tls implicit, smtp:// otherwise, to --host (default 127.0.0.1).
 start_smtp_sink () {
-  local dir=$1 i
+  local dir=$1 i host=127.0.0.1 scheme=smtp prev=""
   shift
-  SMTP_PORT=$(free_port)
+  for i in "$@"; do
+    case $prev in
+      --host) host=$i ;;
+      --tls) [ "$i" = implicit ] && scheme=smtps ;;
+    esac
+    prev=$i
+  done
+  SMTP_PORT=$(free_port "$host")
   mkdir -p "$dir"
   /usr/bin/python3 "$top_srcdir/tests/smtp-sink.py" --port "$SMTP_PORT" --out "$dir" "$@" \
     >"$dir.log" 2>&1 &
@@ -195,7 +203,7 @@ start_smtp_sink () {
     sleep 0.1
   done
   [ -f "$dir/ready" ] || bail_out "the SMTP sink did not start within 30 s"
-  export ENLACE_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT"
+  export ENLACE_SMTP_URL="$scheme://$host:$SMTP_PORT"
 }
 
 # stop_pid PID: stop one server this test started, and wait for it.
@@ -204,13 +212,33 @@ stop_pid () {
   wait "$1" 2>/dev/null || true
 }
 
-# start_dovecot DIR USER PASSWORD: a real IMAP server (Debian's dovecot) on
-# a free loopback port, one account with a Maildir at $DOVECOT_MAILDIR
+# start_dovecot DIR USER PASSWORD [--host ADDRESS] [--tls CERT KEY]: a
+# real IMAP server (Debian's dovecot) on a free loopback port (at ADDRESS,
+# default 127.0.0.1), one account with a Maildir at $DOVECOT_MAILDIR
 # (INBOX) and $DOVECOT_MAILDIR/.Archive. Sets IMAP_PORT and DOVECOT_PID,
-# and exports ENLACE_IMAP_URL (the account, no mailbox).
+# and exports ENLACE_IMAP_URL (imap://, the account, no mailbox). With
+# --tls, TLS is required (ssl = required, the certificate CERT), STARTTLS
+# on IMAP_PORT and IMAPS on IMAPS_PORT.
 start_dovecot () {
-  local dir=$1 user=$2 password=$3 uid gid i box
-  IMAP_PORT=$(free_port)
+  local dir=$1 user=$2 password=$3 uid gid i box host=127.0.0.1 cert="" key="" ssl=no imaps_listener
+  shift 3
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --host) host=$2; shift 2 ;;
+      --tls) cert=$2 key=$3 ssl=required; shift 3 ;;
+      *) bail_out "start_dovecot: unknown option $1" ;;
+    esac
+  done
+  IMAP_PORT=$(free_port "$host")
+  IMAPS_PORT="" imaps_listener=""
+  if [ -n "$cert" ]; then
+    IMAPS_PORT=$(free_port "$host")
+    imaps_listener="inet_listener imaps {
+    address = $host
+    port = $IMAPS_PORT
+    ssl = yes
+  }"
+  fi
   mkdir -p "$dir/run" "$dir/mail"
   # dovecot will not serve mail as root; as root, the mail belongs to nobody.
   uid=$(id -u) gid=$(id -g)
@@ -226,11 +254,11 @@ start_dovecot () {
   chmod 644 "$dir/passwd"
   cat >"$dir/dovecot.conf" <<CONF
 protocols = imap
-listen = 127.0.0.1
+listen = $host
 base_dir = $dir/run
 state_dir = $dir/run
 log_path = $dir/dovecot.log
-ssl = no
+ssl = $ssl
 disable_plaintext_auth = no
 auth_mechanisms = plain login
 mail_location = maildir:$dir/mail/%u
@@ -248,9 +276,10 @@ userdb {
 service imap-login {
   chroot =
   inet_listener imap {
-    address = 127.0.0.1
+    address = $host
     port = $IMAP_PORT
   }
+  $imaps_listener
 }
 service anvil {
   chroot =
@@ -260,14 +289,26 @@ namespace inbox {
   separator = /
 }
 CONF
+  if [ -n "$cert" ]; then
+    printf 'ssl_cert = <%s\nssl_key = <%s\nssl_dh = </usr/share/dovecot/dh.pem\n' \
+      "$cert" "$key" >>"$dir/dovecot.conf"
+  fi
   /usr/sbin/dovecot -c "$dir/dovecot.conf" -F >"$dir.log" 2>&1 &
   DOVECOT_PID=$!
   _pids="$_pids $DOVECOT_PID"
   local deadline=$(($(date +%s) + 30))
   while [ "$(date +%s)" -lt "$deadline" ]; do
-    if /usr/bin/python3 -c 'import imaplib, sys; m = imaplib.IMAP4("127.0.0.1", int(sys.argv[1]), timeout=2); m.login(sys.argv[2], sys.argv[3]); m.logout()' \
-         "$IMAP_PORT" "$user" "$password" >/dev/null 2>&1; then
-      export ENLACE_IMAP_URL="imap://$user@127.0.0.1:$IMAP_PORT"
+    # Readiness only: the certificate is the tests' to check.
+    if /usr/bin/python3 -c '
+import imaplib, ssl, sys
+host, port, user, password, tls = sys.argv[1:]
+if tls:
+    m = imaplib.IMAP4_SSL(host, int(tls), ssl_context=ssl._create_unverified_context(), timeout=2)
+else:
+    m = imaplib.IMAP4(host, int(port), timeout=2)
+m.login(user, password)
+m.logout()' "$host" "$IMAP_PORT" "$user" "$password" "$IMAPS_PORT" >/dev/null 2>&1; then
+      export ENLACE_IMAP_URL="imap://$user@$host:$IMAP_PORT"
       return 0
     fi
     running "$DOVECOT_PID" || { sed 's/^/#   dovecot: /' "$dir.log" "$dir/dovecot.log"; bail_out "dovecot exited"; }

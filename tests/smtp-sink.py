@@ -1,15 +1,21 @@
 #!/usr/bin/python3
-"""A real SMTP server for the tests (aiosmtpd), on 127.0.0.1.
+"""A real SMTP server for the tests (aiosmtpd), on 127.0.0.1 or --host.
 
 Every accepted message is written whole to OUT/NNNNNN.eml, and one JSON
 line per message to OUT/log.jsonl (envelope sender and recipients, file).
 Copies for --archive ADDRESS are delivered into the Maildir --maildir, as
-an MTA would, in the same transaction: both or neither.
+an MTA would, in the same transaction: both or neither. OUT/commands.log
+has a line per EHLO, NOOP, AUTH, MAIL, RCPT and DATA the server saw, each
+with "tls" or "clear": what went over the wire, and how.
 
   --refuse ADDRESS      RCPT TO that address gets 550 (permanent)
   --tempfail ADDRESS:N  the first N RCPT TO that address get 451
   --count-only          keep nothing, count (benchmarks)
   --auth USER:PASSWORD  require SMTP AUTH (PLAIN or LOGIN) with these
+  --host ADDRESS        listen there (a loopback address; default 127.0.0.1)
+  --tls implicit|starttls  with --cert and --key: TLS from the first byte
+                        (SMTPS), or STARTTLS offered and required before
+                        anything else is taken
 
 Writes its PID to OUT/ready once it listens; stops on SIGTERM.
 Debian's python3 has aiosmtpd: run it with /usr/bin/python3.
@@ -18,6 +24,7 @@ import argparse
 import json
 import os
 import signal
+import ssl
 import threading
 
 from aiosmtpd.controller import Controller
@@ -35,8 +42,32 @@ class Sink:
             self.tempfail[addr.lower()] = int(count)
         self.lock = threading.Lock()
         self.log = None if args.count_only else open(os.path.join(args.out, "log.jsonl"), "a")
+        self.commands = None if args.count_only else open(os.path.join(args.out, "commands.log"), "a")
+
+    def saw(self, server, verb):
+        if self.commands is None:
+            return
+        tls = server.transport is not None and server.transport.get_extra_info("ssl_object") is not None
+        self.commands.write("%s %s\n" % (verb, "tls" if tls else "clear"))
+        self.commands.flush()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.saw(server, "EHLO")
+        session.host_name = hostname
+        return responses
+
+    async def handle_NOOP(self, server, session, envelope, arg):
+        self.saw(server, "NOOP")
+        return "250 OK"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        self.saw(server, "MAIL")
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        self.saw(server, "RCPT")
         a = address.lower()
         if a in self.refuse:
             return "550 5.1.1 <%s>: mailbox unavailable" % address
@@ -59,6 +90,7 @@ class Sink:
         os.rename(tmp, os.path.join(md, "new", name))
 
     async def handle_DATA(self, server, session, envelope):
+        self.saw(server, "DATA")
         with self.lock:
             self.n += 1
             if self.args.count_only:
@@ -89,7 +121,15 @@ def main():
     p.add_argument("--maildir")
     p.add_argument("--count-only", action="store_true")
     p.add_argument("--auth")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--tls", choices=["implicit", "starttls"])
+    p.add_argument("--cert")
+    p.add_argument("--key")
     args = p.parse_args()
+    if not args.host.startswith("127."):
+        p.error("--host must be a loopback address")
+    if args.tls and not (args.cert and args.key):
+        p.error("--tls needs --cert and --key")
     os.makedirs(args.out, exist_ok=True)
     sink = Sink(args)
     kwargs = {}
@@ -97,11 +137,19 @@ def main():
         user, _, password = args.auth.partition(":")
 
         def authenticator(server, session, envelope, mechanism, auth_data):
+            sink.saw(server, "AUTH")
             ok = auth_data.login == user.encode() and auth_data.password == password.encode()
             return AuthResult(success=ok, handled=False)
         # Loopback only, so plain AUTH without TLS is acceptable here.
         kwargs = dict(auth_required=True, auth_require_tls=False, authenticator=authenticator)
-    controller = Controller(sink, hostname="127.0.0.1", port=args.port, **kwargs)
+    if args.tls:
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(args.cert, args.key)
+        if args.tls == "implicit":
+            kwargs["ssl_context"] = context
+        else:
+            kwargs.update(tls_context=context, require_starttls=True)
+    controller = Controller(sink, hostname=args.host, port=args.port, **kwargs)
     controller.start()
     with open(os.path.join(args.out, "ready.tmp"), "w") as f:
         f.write(str(os.getpid()))

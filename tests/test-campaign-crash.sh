@@ -17,9 +17,12 @@ printf '[mail]\narchive=archive@st.example\nnotify=false\n' >"$XDG_CONFIG_HOME/e
 export ENLACE_MAIL_FROM=st@st.example ENLACE_MAIL_PASSWORD_FILE=$TEST_DIR/mail-password
 export ENLACE_NOW=2026-02-02
 
-# Campaign Y's initial messages, one line per entry ID, from the sink.
+# initial_ids Y [SKIP]: campaign Y's initial messages, one line per entry
+# ID, from the sink's messages after the first SKIP. Parsing every message
+# of every run again in each run made the test quadratic: 20 s a run by
+# the last ones on a loaded machine, past the harness's timeout.
 initial_ids () {
-  /usr/bin/python3 "$top_srcdir/tests/mail-check.py" "$TEST_DIR/sink" \
+  /usr/bin/python3 "$top_srcdir/tests/mail-check.py" --skip "${2:-0}" "$TEST_DIR/sink" \
     | awk -F'\t' -v y="$1" '$1 == "initial" && $3 == y { print $2 }' | sort
 }
 
@@ -28,9 +31,10 @@ enlace campaign open 2030 >/dev/null || bail_out "open failed"
 t0=$(date +%s%N)
 enlace campaign send 2>/dev/null || bail_out "a send without kills failed"
 whole_ms=$((($(date +%s%N) - t0) / 1000000))
-entries=$(initial_ids 2030 | wc -l)
+initial_ids 2030 >ids
+entries=$(wc -l <ids)
 check "a whole run sends every entry once ($entries entries, $whole_ms ms)" \
-  test "$entries" -gt 100 -a "$(initial_ids 2030 | uniq -d | wc -l)" -eq 0
+  test "$entries" -gt 100 -a "$(uniq -d ids | wc -l)" -eq 0
 enlace campaign close >/dev/null
 
 killed=0 bad=0 recovered=0
@@ -54,8 +58,9 @@ for run in $(seq 1 20); do
   # Resume until nothing is left (one resume is enough; a loop bounds it).
   enlace campaign send >resume.out 2>&1 || { sed 's/^/#   /' resume.out; bad=$((bad + 1)); }
   grep -q "had arrived" resume.out && recovered=$((recovered + 1))
-  n=$(initial_ids "$year" | wc -l)
-  dups=$(initial_ids "$year" | uniq -d | wc -l)
+  initial_ids "$year" "$base" >ids
+  n=$(wc -l <ids)
+  dups=$(uniq -d ids | wc -l)
   if [ "$n" -ne "$entries" ] || [ "$dups" -ne 0 ]; then
     echo "# run $run (kill after $after messages): $n entries mailed, $dups twice"
     bad=$((bad + 1))
