@@ -308,7 +308,8 @@ enlace_account_find (EnlaceDirectory *dir, const char *name, const EnlaceAccount
  * @was_locked: (out) (optional): whether it was locked
  *
  * Lets an account that slapo-ppolicy locked after repeated failed binds
- * bind again (the Secretariat's to do).
+ * bind again (the Secretariat's to do), on the provider and on its
+ * replicas, which lock accounts each on its own.
  */
 gboolean
 enlace_account_unlock (EnlaceDirectory *dir, EnlaceAccount *account, gboolean *was_locked,
@@ -316,10 +317,11 @@ enlace_account_unlock (EnlaceDirectory *dir, EnlaceAccount *account, gboolean *w
 {
   if (was_locked != NULL)
     *was_locked = account->locked != NULL;
-  if (account->locked == NULL)
-    return TRUE;
+  /* A replace with no value deletes the lock if there is one, and
+   * changes the entry either way: a replica, which counts failed binds on
+   * its own, takes the entry back as the provider has it, unlocked. */
   g_autoptr(EnlaceMods) mods = enlace_mods_new ();
-  enlace_mods_add (mods, LDAP_MOD_DELETE, "pwdAccountLockedTime", NULL);
+  enlace_mods_add (mods, LDAP_MOD_REPLACE, "pwdAccountLockedTime", NULL);
   return enlace_directory_modify (dir, account->dn, enlace_mods_get (mods), NULL, error);
 }
 

@@ -186,6 +186,14 @@ try_connect (const char *uri, const char *bind_dn, const char *password, const c
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
   ldap_set_option (ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF);
+  /* A server that takes the connection and then says nothing (stopped,
+   * overloaded, a tarpit) must not hold the command, nor the fail-over to
+   * the next server: libldap bounds the TLS handshake by the network
+   * timeout only for an asynchronous connect, and StartTLS and the bind
+   * by the API timeout, which is lifted again once connected (a search
+   * of a large directory may take longer). */
+  ldap_set_option (ld, LDAP_OPT_CONNECT_ASYNC, LDAP_OPT_ON);
+  ldap_set_option (ld, LDAP_OPT_TIMEOUT, &timeout);
   if ((ldaps || !local) && !require_tls (ld, uri, cafile, error))
     return TRY_FAILED;
 
@@ -262,6 +270,8 @@ try_connect (const char *uri, const char *bind_dn, const char *password, const c
                                bind_dn ? bind_dn : "the local owner (SASL EXTERNAL)");
       return TRY_FAILED;
     }
+  struct timeval no_limit = { -1, 0 };
+  ldap_set_option (ld, LDAP_OPT_TIMEOUT, &no_limit);
   *out = g_steal_pointer (&ld);
   return TRY_OK;
 }
@@ -381,6 +391,30 @@ enlace_directory_connect_full (const char *uris, const char *base, const char *b
   g_autofree char *provider = NULL;
   if ((flags & ENLACE_CONNECT_WRITE) && (provider = replica_provider (ld, base)) != NULL)
     {
+      /* The referral is the server's word, not the user's: it is followed
+       * only where the user's password would go anyway, over verified TLS
+       * (try_connect() sees to that beyond this machine), or to a server
+       * the user configured. Never to this machine's own sockets or ports
+       * on a replica's say-so. */
+      gboolean configured = g_strv_contains ((const char *const *) list, provider);
+      if (!configured && enlace_uri_is_local (provider))
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_UNREACHABLE,
+                       _("cannot write: %s is a read-only replica and refers changes to %s, "
+                         "which is not one of the configured servers and would be spoken to "
+                         "without TLS; add the provider's ldaps:// URL to [directory] uri. "
+                         "Nothing was changed."), used, provider);
+          return NULL;
+        }
+      if (bind_dn == NULL && g_str_has_prefix (used, "ldapi:"))
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_PERMISSION,
+                       _("cannot write: %s is a read-only replica of %s, and its owner (SASL "
+                         "EXTERNAL over the socket) is nobody there; bind as an account "
+                         "(--bind-dn) or make the change on the provider. Nothing was "
+                         "changed."), used, provider);
+          return NULL;
+        }
       g_clear_pointer (&ld, enlace_ldap_unbind);
       LDAP *got = NULL;
       g_autoptr(GError) provider_error = NULL;

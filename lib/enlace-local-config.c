@@ -256,6 +256,14 @@ static const char *const directory_rules[] = {
  * Modify operation or a plain modify, which slapo-ppolicy hashes. */
 static const char *const account_rules[] = {
   REPLICA_READS,
+  /* A replication account reads every password hash: only the instance's
+   * owner makes one, moves one, or sets its password. The Secretariat
+   * sees them, nothing more: it may not add an account there, rename one
+   * into it, or take one over. */
+  "to dn.subtree=\"ou=replica,ou=accounts,{base}\" attrs=userPassword"
+  " by anonymous auth by * none",
+  "to dn.subtree=\"ou=replica,ou=accounts,{base}\""
+  " by {sec} =rscd by self =rscd by anonymous =x by * none",
   "to {account} attrs=userPassword by {sec} =wx by self =wx by anonymous auth by * none",
   /* Only an account has a password: not a branch, not the policy. */
   "to attrs=userPassword by * none",

@@ -362,7 +362,9 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
                                  enlace_local_get_server (local) };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
-  if (!g_file_set_contents (staged_ldif, config->str, config->len, &write_error))
+  /* 0600: a replica's configuration holds its replication password. */
+  if (!g_file_set_contents_full (staged_ldif, config->str, config->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
       return FALSE;
@@ -503,7 +505,8 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
                                  enlace_local_get_server (local) };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
-  if (!g_file_set_contents (config_ldif, config->str, config->len, &write_error))
+  if (!g_file_set_contents_full (config_ldif, config->str, config->len,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &write_error))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", write_error->message);
       enlace_local_remove_tree (work, NULL);

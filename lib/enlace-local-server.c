@@ -258,9 +258,11 @@ absolute (const char *path)
 
 /**
  * enlace_local_server_set_tls:
- * @cert: (nullable): the server's certificate (PEM), with its chain
- * @key: (nullable): its private key (PEM)
- * @ca: (nullable): the CA certificates, for the chain and for replicas
+ * @cert: (nullable): the server's certificate (PEM), with its chain;
+ *   %NULL keeps the remembered one
+ * @key: (nullable): its private key (PEM); %NULL keeps the remembered one
+ * @ca: (nullable): the CA certificates, for the chain and for a replica's
+ *   check of its provider; %NULL keeps the remembered one, "" forgets it
  *
  * Sets the TLS files, remembered as absolute paths: slapd reads them
  * anew at every start, so a renewed certificate needs only a restart.
@@ -269,14 +271,20 @@ void
 enlace_local_server_set_tls (EnlaceLocalServer *server, const char *cert, const char *key,
                              const char *ca)
 {
-  g_free (server->tls_cert);
-  g_free (server->tls_key);
-  server->tls_cert = absolute (cert);
-  server->tls_key = absolute (key);
-  if (ca != NULL || cert != NULL)
+  if (cert != NULL)
+    {
+      g_free (server->tls_cert);
+      server->tls_cert = absolute (cert);
+    }
+  if (key != NULL)
+    {
+      g_free (server->tls_key);
+      server->tls_key = absolute (key);
+    }
+  if (ca != NULL)
     {
       g_free (server->tls_ca);
-      server->tls_ca = absolute (ca);
+      server->tls_ca = *ca != '\0' ? absolute (ca) : NULL;
     }
 }
 
@@ -475,11 +483,15 @@ enlace_local_test_ca (const char *dir, const char *name, const char *const *host
                    _("--host: name at least one host name or address the certificate is for"));
       return FALSE;
     }
-  if (!template_safe (name) || strchr (name, '/') != NULL || name[0] == '.'
-      || g_str_equal (name, "ca"))
+  gboolean plain = *name != '\0' && name[0] != '.' && name[0] != '-'
+                   && g_ascii_strcasecmp (name, "ca") != 0;
+  for (const char *c = name; plain && *c != '\0'; c++)
+    plain = g_ascii_isalnum (*c) || strchr ("._-", *c) != NULL;
+  if (!plain)
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                   _("--name %s: a plain file name other than 'ca'"), name);
+                   _("--name %s: a plain file name (letters, digits, '.', '_', '-') other "
+                     "than 'ca'"), name);
       return FALSE;
     }
   for (const char *const *h = hosts; *h != NULL; h++)
@@ -498,7 +510,23 @@ enlace_local_test_ca (const char *dir, const char *name, const char *const *host
   g_autofree char *key = g_strdup_printf ("%s/%s.key", dir, name);
   g_autofree char *tmpl = g_build_filename (dir, "certtool.tmpl", NULL);
 
-  if (!g_file_test (ca_pem, G_FILE_TEST_EXISTS) || !g_file_test (ca_key, G_FILE_TEST_EXISTS))
+  /* Never over what is there: a running server's key, or a CA (a copy
+   * of the network's ca.pem, without its key, is not one to sign with). */
+  if (g_file_test (pem, G_FILE_TEST_EXISTS) || g_file_test (key, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                   _("%s already holds a certificate or key named %s: choose another --name, "
+                     "or remove them first"), dir, name);
+      return FALSE;
+    }
+  if (g_file_test (ca_pem, G_FILE_TEST_EXISTS) != g_file_test (ca_key, G_FILE_TEST_EXISTS))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                   _("%s holds a CA's certificate or key without the other: it is not a CA "
+                     "test-ca made; use another directory"), dir);
+      return FALSE;
+    }
+  if (!g_file_test (ca_pem, G_FILE_TEST_EXISTS))
     {
       const char *genkey[] = { "certtool", "--generate-privkey", "--key-type=ecdsa",
                                "--outfile", ca_key, NULL };

@@ -215,10 +215,11 @@ enlace_local_get_listen (EnlaceLocal *local)
 
 /**
  * enlace_local_set_tls:
- * @cert: the server's certificate (PEM)
- * @key: its private key (PEM)
+ * @cert: (nullable): the server's certificate (PEM); %NULL keeps it
+ * @key: (nullable): its private key (PEM); %NULL keeps it
  * @ca: (nullable): the CA's certificate: the chain, and what a replica
- *   checks its provider's certificate against
+ *   checks its provider's certificate against; %NULL keeps it, ""
+ *   forgets it
  *
  * Changes the instance's TLS files from its next start (see
  * enlace_local_set_listen()).
@@ -687,6 +688,36 @@ enlace_local_check_history (EnlaceLocal *local, gboolean repair, EnlaceHistoryRe
   return dir != NULL && enlace_history_check (dir, repair, report, error);
 }
 
+/* How long a replica's start waits for its first entries. */
+#define REPLICA_WAIT_MS 10000
+
+/* A replica that cannot reach or trust its provider, or binds as the wrong
+ * account, starts all the same, empty, and its clients' binds fail: say
+ * so now, while whoever started it is there to read it. */
+static void
+check_replica_at_start (EnlaceLocal *local, EnlaceDirectory *dir)
+{
+  const char *const attrs[] = { "1.1", NULL };
+  for (int waited = 0; waited < REPLICA_WAIT_MS; waited += POLL_MS * 4)
+    {
+      LDAPMessage *entry = enlace_directory_get_entry (dir, local->base, attrs, NULL);
+      if (entry != NULL)
+        {
+          ldap_msgfree (entry);
+          return;
+        }
+      g_usleep (POLL_MS * 4 * 1000);
+    }
+  char *notice = g_strdup_printf (
+      _("%senlace-local: warning: after %d s this replica holds nothing from %s yet: check "
+        "that the provider runs and listens there, that --tls-ca holds the CA that signed "
+        "its certificate, and that --replica-dn is a replication account (enlace account "
+        "add --kind replica) with that password. It keeps trying.\n"),
+      local->notice ? local->notice : "", REPLICA_WAIT_MS / 1000, local->server.provider);
+  g_free (local->notice);
+  local->notice = notice;
+}
+
 static void
 detach_child (gpointer user_data)
 {
@@ -767,6 +798,8 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
           /* A replica's history is its provider's, checked there. */
           if (local->server.provider == NULL)
             check_history_at_start (local, probe);
+          else
+            check_replica_at_start (local, probe);
           return TRUE;
         }
       g_usleep (POLL_MS * 1000);

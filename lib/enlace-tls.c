@@ -26,7 +26,7 @@
 #include "enlace-tls-private.h"
 
 /* Network timeout of the diagnosing connection, in seconds. */
-#define DIAGNOSE_TIMEOUT 10
+#define DIAGNOSE_TIMEOUT 5
 
 static char *
 format_time (time_t t)
@@ -49,6 +49,8 @@ fetch_certificate (const char *uri, gboolean starttls, struct berval *der)
   int is_server = 0;
   ldap_set_option (ld, LDAP_OPT_PROTOCOL_VERSION, &version);
   ldap_set_option (ld, LDAP_OPT_NETWORK_TIMEOUT, &timeout);
+  ldap_set_option (ld, LDAP_OPT_CONNECT_ASYNC, LDAP_OPT_ON);
+  ldap_set_option (ld, LDAP_OPT_TIMEOUT, &timeout);
   ldap_set_option (ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &never);
   ldap_set_option (ld, LDAP_OPT_X_TLS_NEWCTX, &is_server);
   int rc = starttls ? ldap_start_tls_s (ld, NULL, NULL) : ldap_connect (ld);

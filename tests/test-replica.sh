@@ -93,6 +93,20 @@ expect_rc 50 "nor an account's password"
 ldap_tls "$CA/ca.pem" ldapsearch -x -H "$PROVIDER" -D "$STAFF" -y pw -LLL -b "$REPL" -s base userPassword
 check "staff read no password hash" lacks out "userPassword"
 
+# Only the owner makes replication accounts: they read every password
+# hash. The Secretariat may not make one, move an account there, or take
+# one over.
+ENLACE_URI=$PROVIDER ENLACE_BIND_DN=$SEC ENLACE_PASSWORD_FILE=$TEST_DIR/spw \
+  run_cmd enlace account add --kind replica --new-password-file pw sneaky
+expect_rc 4 "the Secretariat may not make a replication account"
+ldap_tls "$CA/ca.pem" ldapmodrdn -x -H "$PROVIDER" -D "$SEC" -y spw -s ou=replica,ou=accounts,o=enlace \
+  "$STAFF" cn=analista
+expect_rc 50 "nor move a staff account under ou=replica"
+ldap_tls "$CA/ca.pem" ldappasswd -x -H "$PROVIDER" -D "$SEC" -y spw -s taken-over-2 "$REPL"
+check "nor set a replication account's password (ldappasswd: insufficient access)" has out "Insufficient access \(50\)"
+ldap_tls "$CA/ca.pem" ldapsearch -x -H "$PROVIDER" -D "$SEC" -y spw -LLL -b ou=accounts,o=enlace userPassword
+check "the Secretariat reads no password hash" lacks out "userPassword"
+
 # What a replica refuses to be made with.
 run_cmd enlace-local start --dir "$TEST_DIR/bad" --replica-of "$PROVIDER"
 expect_rc 2 "--replica-of without the replication account is refused"
@@ -148,10 +162,39 @@ ldapmodify -H "$URI_c1" -Y EXTERNAL -Q -f mod.ldif >out 2>err
 check "even the replica's owner writes nothing there (referral, exit 10)" test $? -eq 10
 ldapsearch -H "$URI_c1" -Y EXTERNAL -Q -LLL -b c=GT,o=enlace -s base description >desc
 check "nothing changed on the replica" lacks desc "description: x"
+ENLACE_URI=$URI_c1 ENLACE_BIND_DN= ENLACE_PASSWORD_FILE= run_cmd enlace update GT-L-0002 --title x
+expect_rc 4 "the replica's owner is nobody on the provider: a write from its socket stops"
+check "saying so" has err "its owner \(SASL EXTERNAL over the socket\) is nobody there"
 run_cmd enlace-local check --dir "$TEST_DIR/c1"
 expect_rc 2 "a replica's history is not repaired there"
 run_cmd enlace-local check --dir "$TEST_DIR/c1" --dry-run
 expect_rc 0 "but it can be checked (it agrees with the replica's data)"
+
+# A replica that says its provider is on the client's own machine: its
+# referral is not followed (the password would go there in clear).
+set_update_ref () { # URL: c1's olcUpdateRef, as a hostile replica's owner could set it
+  printf 'dn: olcDatabase={4}mdb,cn=config\nchangetype: modify\nreplace: olcUpdateRef\nolcUpdateRef: %s\n' "$1" \
+    | ldapmodify -H "$URI_c1" -Y EXTERNAL -Q >/dev/null
+}
+set_update_ref ldap://127.0.0.1:9
+ENLACE_URI=$C1 run_cmd enlace update GT-L-0002 --title x
+expect_rc 3 "a referral to this machine, not configured, is refused"
+check "naming it" has err "refers changes to ldap://127.0.0.1:9, which is not one of the configured servers"
+set_update_ref "$PROVIDER"
+
+# A lock a replica set on its own is lifted by unlocking on the provider.
+printf 'wrong-password' >badpw
+for i in 1 2 3 4 5 6; do
+  ldap_tls "$CA/ca.pem" ldapwhoami -x -H "$C2" -D "$STAFF" -y badpw
+done
+ldap_tls "$CA/ca.pem" ldapwhoami -x -H "$C2" -D "$STAFF" -y pw
+expect_rc 49 "five failed binds on a replica lock the account there"
+ldap_tls "$CA/ca.pem" ldapwhoami -x -H "$PROVIDER" -D "$STAFF" -y pw
+expect_rc 0 "not on the provider"
+ENLACE_URI=$PROVIDER run_cmd enlace account unlock analista
+expect_rc 0 "the Secretariat unlocks it on the provider"
+unlocked_on_c2 () { ldap_tls "$CA/ca.pem" ldapwhoami -x -H "$C2" -D "$STAFF" -y pw; [ "$rc" -eq 0 ]; }
+check "and the replica lets it bind again" wait_for 5 unlocked_on_c2
 
 # Staff read from the replicas; the first that answers serves.
 export ENLACE_BIND_DN=$STAFF ENLACE_PASSWORD_FILE=$TEST_DIR/pw
@@ -184,6 +227,14 @@ ENLACE_URI="$C1" run_cmd enlace retire HN-L-0002 --reason x
 expect_rc 3 "so does a retirement sent to the replica alone"
 dump c1 >c1-after.dump
 check "nothing was half-written on the replica" cmp -s c1-before.dump c1-after.dump
+
+# A replica that cannot trust its provider starts, and says it holds nothing.
+tls_ca "$TEST_DIR/evil" evil 127.0.0.5
+run_cmd enlace-local start --dir "$TEST_DIR/c3" --tls-ca "$TEST_DIR/evil/ca.pem" \
+  --replica-of "$PROVIDER" --replica-dn "$REPL" --replica-password-file rpw
+expect_rc 0 "a replica with another CA starts"
+check "and warns that it holds nothing from its provider" has err "holds nothing from $PROVIDER yet"
+enlace-local stop --dir "$TEST_DIR/c3" >/dev/null
 
 # The provider back, then c2: both catch up, c2 with what it missed.
 start_instance provider

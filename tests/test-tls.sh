@@ -9,7 +9,6 @@
 CA=$TEST_DIR/ca
 tls_ca "$CA" server 127.0.0.2
 tls_ca "$CA" wrong 127.0.0.9
-tls_ca "$CA" old 127.0.0.2
 enlace-local test-ca "$CA" --name old --host 127.0.0.2 --expired >/dev/null
 
 check "test-ca makes the CA's certificate" has "$CA/ca.pem" "BEGIN CERTIFICATE"
@@ -23,6 +22,18 @@ run_cmd enlace-local test-ca "$CA"
 expect_rc 2 "test-ca without --host is refused"
 run_cmd enlace-local test-ca "$CA" --host 'a"b'
 expect_rc 2 "a host that is no host name is refused"
+cp "$CA/server.key" server.key.before
+run_cmd enlace-local test-ca "$CA" --host 127.0.0.2
+expect_rc 5 "test-ca never writes over a certificate or key that is there"
+check "the server's key is untouched" cmp -s "$CA/server.key" server.key.before
+for bad in CA -rf 'x;y' '../x' .hidden; do
+  run_cmd enlace-local test-ca "$CA" --name "$bad" --host 127.0.0.2
+  expect_rc 2 "--name '$bad' is refused"
+done
+mkdir -m 700 copy && cp "$CA/ca.pem" copy/
+run_cmd enlace-local test-ca copy --name x --host 127.0.0.2
+expect_rc 5 "a directory with a CA's certificate but not its key makes no new CA over it"
+check "the copy of the CA is untouched" cmp -s copy/ca.pem "$CA/ca.pem"
 
 # What the server refuses to be set up with: nothing is created.
 P1=$(free_port 127.0.0.2)

@@ -131,7 +131,8 @@ account_unlock (int argc, char **argv, EnlaceInvocation *invocation, GError **er
   if (was_locked)
     printf (_("%s is unlocked\n"), account->dn);
   else
-    printf (_("%s was not locked\n"), account->dn);
+    printf (_("%s was not locked here; any replica that locked it lets it bind again\n"),
+            account->dn);
   return TRUE;
 }
 

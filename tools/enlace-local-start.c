@@ -35,7 +35,7 @@ static GOptionEntry options[] = {
     N_("its private key, PEM (remembered)"), "FILE" },
   { "tls-ca", 0, 0, G_OPTION_ARG_FILENAME, &opt_tls_ca,
     N_("the CA's certificate, PEM: the chain, and a replica's check of its provider "
-       "(remembered)"), "FILE" },
+       "(remembered; --tls-ca= forgets it)"), "FILE" },
   { "replica-of", 0, 0, G_OPTION_ARG_STRING, &opt_replica_of,
     N_("make a new instance a read-only replica of the provider at URL (remembered)"),
     "URL" },
@@ -62,16 +62,14 @@ apply_options (EnlaceLocal *local, GError **error)
       g_auto(GStrv) list = g_strv_builder_end (urls);
       enlace_local_set_listen (local, (const char *const *) list);
     }
-  if (opt_tls_cert != NULL || opt_tls_key != NULL || opt_tls_ca != NULL)
+  if ((opt_tls_cert == NULL) != (opt_tls_key == NULL))
     {
-      if (opt_tls_cert == NULL || opt_tls_key == NULL)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       _("--tls-cert and --tls-key go together (--tls-ca with them)"));
-          return FALSE;
-        }
-      enlace_local_set_tls (local, opt_tls_cert, opt_tls_key, opt_tls_ca);
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("--tls-cert and --tls-key go together"));
+      return FALSE;
     }
+  /* Each is remembered; what is not given stays as it was. */
+  enlace_local_set_tls (local, opt_tls_cert, opt_tls_key, opt_tls_ca);
   if (opt_replica_of == NULL && (opt_replica_dn != NULL || opt_replica_password_file != NULL))
     {
       if (enlace_local_get_provider (local) == NULL)
