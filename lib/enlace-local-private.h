@@ -39,6 +39,8 @@ void enlace_local_server_clear (EnlaceLocalServer *server);
 gboolean enlace_local_server_equal (const EnlaceLocalServer *a, const EnlaceLocalServer *b);
 gboolean enlace_local_server_is_exposed (const EnlaceLocalServer *server);
 gboolean enlace_local_server_check (const EnlaceLocalServer *server, GError **error);
+gboolean enlace_local_server_check_ports (const EnlaceLocalServer *server, guint port,
+                                          GError **error);
 void enlace_local_server_set_tls (EnlaceLocalServer *server, const char *cert, const char *key,
                                   const char *ca);
 void enlace_local_server_load (EnlaceLocalServer *server, GKeyFile *kf, const char *dir);

@@ -19,7 +19,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <glib/gstdio.h>
+#include <gnutls/gnutls.h>
 #include <ldap.h>
 
 #include "enlace-config.h"
@@ -120,6 +125,92 @@ check_readable (const char *option, const char *path, GError **error)
   return TRUE;
 }
 
+/* slapd, given a key that is not the certificate's, exits at start with
+ * nothing in its log: GnuTLS says which now. */
+static gboolean
+check_key_pair (const char *cert, const char *key, GError **error)
+{
+  gnutls_certificate_credentials_t cred = NULL;
+  if (gnutls_certificate_allocate_credentials (&cred) < 0)
+    return TRUE; /* slapd will say */
+  int rc = gnutls_certificate_set_x509_key_file (cred, cert, key, GNUTLS_X509_FMT_PEM);
+  gnutls_certificate_free_credentials (cred);
+  if (rc < 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("--tls-cert %s and --tls-key %s: %s"), cert, key, gnutls_strerror (rc));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether @host:@port can be listened on now ("" or NULL: every address). */
+static gboolean
+check_port (const char *url, const char *host, int port, GError **error)
+{
+  struct addrinfo hints = { 0 };
+  hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+  hints.ai_socktype = SOCK_STREAM;
+  g_autofree char *service = g_strdup_printf ("%d", port);
+  struct addrinfo *found = NULL;
+  if (getaddrinfo (host && *host ? host : NULL, service, &hints, &found) != 0)
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                   _("%s: no address of this machine has that name"), url);
+      return FALSE;
+    }
+  int errsv = 0;
+  for (struct addrinfo *a = found; a != NULL && errsv == 0; a = a->ai_next)
+    {
+      int fd = socket (a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+      if (fd < 0)
+        continue;
+      int one = 1;
+      setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (bind (fd, a->ai_addr, a->ai_addrlen) != 0)
+        errsv = errno;
+      close (fd);
+    }
+  freeaddrinfo (found);
+  if (errsv != 0)
+    {
+      g_set_error (error, ENLACE_ERROR, errsv == EADDRINUSE ? ENLACE_ERROR_CONFLICT
+                                                             : ENLACE_ERROR_FAILED,
+                   _("cannot listen on %s: %s"), url, g_strerror (errsv));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * enlace_local_server_check_ports:
+ * @port: the loopback port, 0 for none
+ *
+ * Checks, before slapd is started, that every address it is to listen on
+ * is free (slapd itself would exit with an empty log).
+ */
+gboolean
+enlace_local_server_check_ports (const EnlaceLocalServer *server, guint port, GError **error)
+{
+  if (port != 0)
+    {
+      g_autofree char *url = g_strdup_printf ("ldap://127.0.0.1:%u/", port);
+      if (!check_port (url, "127.0.0.1", (int) port, error))
+        return FALSE;
+    }
+  for (char **url = server->listen; url != NULL && *url != NULL; url++)
+    {
+      LDAPURLDesc *desc = NULL;
+      if (ldap_url_parse (*url, &desc) != LDAP_URL_SUCCESS)
+        continue; /* enlace_local_server_check() says so */
+      gboolean ok = check_port (*url, desc->lud_host, desc->lud_port, error);
+      ldap_free_urldesc (desc);
+      if (!ok)
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /**
  * enlace_local_server_check:
  *
@@ -191,7 +282,8 @@ enlace_local_server_check (const EnlaceLocalServer *server, GError **error)
     }
   if ((server->tls_cert && !check_readable ("--tls-cert", server->tls_cert, error))
       || (server->tls_key && !check_readable ("--tls-key", server->tls_key, error))
-      || (server->tls_ca && !check_readable ("--tls-ca", server->tls_ca, error)))
+      || (server->tls_ca && !check_readable ("--tls-ca", server->tls_ca, error))
+      || (server->tls_cert && !check_key_pair (server->tls_cert, server->tls_key, error)))
     return FALSE;
 
   if (server->provider != NULL)

@@ -198,7 +198,12 @@ void
 enlace_local_set_listen (EnlaceLocal *local, const char *const *urls)
 {
   g_strfreev (local->server.listen);
-  local->server.listen = urls && urls[0] ? g_strdupv ((char **) urls) : NULL;
+  g_autoptr(GStrvBuilder) unique = g_strv_builder_new ();
+  for (gsize i = 0; urls != NULL && urls[i] != NULL; i++)
+    if (!g_strv_contains (urls, urls[i]) || g_strv_contains (urls + i + 1, urls[i]) == FALSE)
+      g_strv_builder_add (unique, urls[i]);
+  g_auto(GStrv) list = g_strv_builder_end (unique);
+  local->server.listen = list[0] ? g_steal_pointer (&list) : NULL;
 }
 
 /**
@@ -587,6 +592,8 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
         return FALSE;
       load_instance_file (local);
     }
+  if (!enlace_local_server_check_ports (&local->server, local->port, error))
+    return FALSE;
   /* A socket left by a slapd that was killed would make bind() fail. */
   g_unlink (local->socket_path);
   local->prepared = TRUE;
