@@ -60,10 +60,11 @@ check "the lookups' attributes are indexed" has out "olcDbIndex: enlaceRole,enla
 run_cmd ldapsearch -x -H "$ENLACE_URI" -LLL -o ldif-wrap=no -s base -b cn=Subschema objectClasses
 check "cn=Subschema holds the enlace object classes" has out "NAME 'enlaceLiaison'"
 
-# A port another instance holds: slapd cannot bind, and we say why.
+# A port another instance holds: said before slapd is tried (slapd would
+# exit with nothing in its log).
 run_cmd enlace-local start --dir "$TEST_DIR/j" --port "$port"
-expect_rc 6 "start on a port in use fails"
-check "the failure quotes slapd's log" has err "slapd exited at start"
+expect_rc 5 "start on a port in use fails, as a conflict"
+check "the failure names the address and why" has err "cannot listen on ldap://127.0.0.1:$port/: Address already in use"
 
 # A stale pidfile naming someone else's process: never signalled.
 run_cmd enlace-local stop --dir "$dir"
