@@ -54,4 +54,8 @@ gboolean enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, ch
                                  GError **error);
 gboolean enlace_local_finish_swap (EnlaceLocal *local, GError **error);
 
+char *enlace_local_read_schema (GError **error);
+gboolean enlace_local_lock (EnlaceLocal *local, GError **error);
+void enlace_local_unlock (EnlaceLocal *local);
+
 G_END_DECLS
