@@ -4,6 +4,7 @@
 #include "enlace-local-builtins.h"
 
 #define LOCAL (ENLACE_COMMAND_NO_DIRECTORY | ENLACE_COMMAND_LOCAL)
+#define LOCAL_ARGS (LOCAL | ENLACE_COMMAND_ARGUMENTS)
 
 static const EnlaceCommand commands[] = {
   { "start", LOCAL, enlace_builtin_local_start,
@@ -15,6 +16,10 @@ static const EnlaceCommand commands[] = {
     N_("Check the change history against the data, and repair it") },
   { "env", LOCAL, enlace_builtin_local_env,
     N_("Print the shell lines that point enlace at the local server") },
+  { "backup", LOCAL_ARGS, enlace_builtin_local_backup,
+    N_("Write a backup of every database (LDIF) into a new directory") },
+  { "restore", LOCAL_ARGS, enlace_builtin_local_restore,
+    N_("Replace every database of the stopped server with a backup's") },
   { NULL }
 };
 
