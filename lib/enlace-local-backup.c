@@ -176,9 +176,18 @@ back_up_db (const char *slapd_d, const char *base, EnlaceLocalDb db, const char 
     }
   close (fd);
   g_autofree char *suffix = enlace_local_suffix (db, base);
+  /* The accounts and campaigns are databases of their own (-g leaves
+   * them out), but were in the directory's in an earlier release's
+   * instance: left out by name too, as a rebuild does, so a backup of
+   * either holds each entry once, in the file of the database this
+   * release keeps it in. */
+  g_autofree char *accounts = enlace_local_suffix (ENLACE_LOCAL_DB_ACCOUNTS, base);
+  g_autofree char *campaigns = enlace_local_suffix (ENLACE_LOCAL_DB_CAMPAIGNS, base);
+  const char *glued[] = { accounts, campaigns, NULL };
   guint entries = 0;
   g_autofree char *sha256 = NULL;
-  if (!enlace_local_dump (slapd_d, suffix, suffix, NULL, file, error)
+  if (!enlace_local_dump (slapd_d, suffix, suffix, db == ENLACE_LOCAL_DB_DIRECTORY ? glued : NULL,
+                          file, error)
       || !sync_path (file, error) || !count_entries (file, &entries, error)
       || (sha256 = file_sha256 (file, error)) == NULL)
     return FALSE;

@@ -226,4 +226,30 @@ start_bg "$R"
 check "the instance then holds the liaison registered in between" test "$(liaisons)" -eq "$((before + 1))"
 enlace-local stop --dir "$R" >/dev/null
 
+# --- an instance an earlier release made, backed up before any start here ----
+V=$TEST_DIR/v2
+load_v2_instance "$V"
+"$S" -T cat -g -F "$V/slapd.d" -n 3 -o ldif-wrap=no >v2-directory.ldif
+"$S" -T cat -g -F "$V/slapd.d" -n 2 -o ldif-wrap=no >v2-campaigns.ldif
+cp -a "$V/slapd.d" v2-config
+run_cmd enlace-local backup --dir "$V" "$TEST_DIR/backups/v2"
+expect_rc 0 "backup of an instance the previous release made"
+check "... which it leaves as it was" diff -r "$V/slapd.d" v2-config
+check "... its accounts (then in the directory's database) in accounts.ldif" \
+  has "$TEST_DIR/backups/v2/accounts.ldif" "^dn: cn=gt-cancilleria,c=GT,ou=accounts,o=enlace$"
+check "... and not in data.ldif too" lacks "$TEST_DIR/backups/v2/data.ldif" "^dn: .*ou=accounts,o=enlace$"
+run_cmd enlace-local restore --dir "$TEST_DIR/v3" "$TEST_DIR/backups/v2"
+expect_rc 0 "it restores into this release's layout"
+check "... saying the passwords left the history" has out "^  cn=accesslog: [0-9]+ entries, 5 passwords taken out$"
+check "... and the accounts' new seeds were added" has out "^  ou=accounts,o=enlace: 17 entries, 2 added from seeds/base.ldif$"
+start_bg "$TEST_DIR/v3"
+expect_rc 0 "the restored instance starts"
+check "... without reconfiguring anything" lacks err "brought the configuration"
+run_cmd enlace-local check --dir "$TEST_DIR/v3"
+expect_rc 0 "... and its history agrees with its data"
+expected=$(($(count_dn <v2-directory.ldif) + $(count_dn <v2-campaigns.ldif) + 2))
+n=$(ldapsearch -H "$(ldapi_uri "$TEST_DIR/v3")" -Y EXTERNAL -Q -LLL -b o=enlace "(objectClass=*)" 1.1 | count_dn)
+check "it holds every entry, once ($n of $expected)" test "$n" -eq "$expected"
+enlace-local stop --dir "$TEST_DIR/v3" >/dev/null
+
 done_testing
