@@ -381,8 +381,6 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
 
   append_database (ldif, ENLACE_LOCAL_DB_HISTORY, spec, rootdn);
   append_rules (ldif, history_rules, G_N_ELEMENTS (history_rules), spec->base);
-  if (spec->loading)
-    g_string_append (ldif, "olcLastMod: FALSE\n");
   /* slapo-accesslog writes each operation in a transaction of its own, so
    * a synced log costs one fdatasync per change: 80% of an import's time.
    * The directory itself stays synced on every commit; the log is flushed

@@ -32,10 +32,6 @@ typedef struct {
   const char *db_dir;
   const char *base;
   const char *schema_ldif; /* schema/enlace.ldif */
-  /* For slapadd alone, in a rebuild: the history without lastmod, so the
-   * load adds no entryUUID, CSN or timestamps to its root entry, which
-   * slapo-accesslog makes without them (and which a dump gives so). */
-  gboolean loading;
 } EnlaceLocalConfigSpec;
 
 GString *enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec);

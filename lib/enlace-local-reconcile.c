@@ -357,7 +357,7 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, const ch
   g_autofree char *staged_config = g_build_filename (work, "staged.d", NULL);
   g_autofree char *staged_ldif = g_build_filename (work, "staged.ldif", NULL);
 
-  EnlaceLocalConfigSpec spec = { dir, db_dir, base, schema_ldif, TRUE };
+  EnlaceLocalConfigSpec spec = { dir, db_dir, base, schema_ldif };
   g_autoptr(GString) config = enlace_local_config_ldif (&spec);
   g_autoptr(GError) write_error = NULL;
   if (!g_file_set_contents (staged_ldif, config->str, config->len, &write_error))

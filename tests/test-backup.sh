@@ -23,7 +23,11 @@ start_bg () {
 # dump_dbs DIR PREFIX: slapcat of each of the instance's four databases
 # (-g: that database alone, not those glued under it), unwrapped, in
 # PREFIX.NAME.ldif; then each normalised in PREFIX.NAME.sorted: its lines
-# sorted within each entry, the entries sorted.
+# sorted within each entry, the entries sorted. One thing is set aside: the
+# history's root entry, cn=accesslog, as slapo-accesslog makes it, has no
+# entryUUID, CSN or timestamps, and slapadd gives it some when the restore
+# loads it (an entry that has them keeps its own), so those are left out
+# of that one entry.
 dbs="data:o=enlace accounts:ou=accounts,o=enlace campaigns:ou=campaigns,o=enlace accesslog:cn=accesslog"
 dump_dbs () {
   local dir=$1 prefix=$2 db
@@ -32,8 +36,15 @@ dump_dbs () {
       2>>"$prefix.err" || return 1
     /usr/bin/python3 -c '
 import sys
+made = ("entryUUID:", "entryCSN:", "creatorsName:", "createTimestamp:", "modifiersName:",
+        "modifyTimestamp:")
+def lines(block):
+    ls = block.splitlines()
+    if ls[0] == "dn: cn=accesslog":
+        ls = [l for l in ls if not l.startswith(made)]
+    return sorted(ls)
 text = open(sys.argv[1], encoding="utf-8").read()
-entries = ["\n".join(sorted(b.splitlines())) for b in text.split("\n\n") if b.strip()]
+entries = ["\n".join(lines(b)) for b in text.split("\n\n") if b.strip()]
 sys.stdout.write("\n\n".join(sorted(entries)) + "\n")' "$prefix.${db%%:*}.ldif" >"$prefix.${db%%:*}.sorted"
   done
 }
@@ -106,8 +117,8 @@ run_cmd enlace-local check --dir "$R"
 expect_rc 0 "enlace-local check: the history agrees with the data"
 dump_dbs "$R" r || bail_out "slapcat of $R failed"
 check "every database is the same as the one backed up (entry by entry)" same_dbs a r
-check "... and byte for byte, in slapcat's own order" \
-  eval 'for db in data accounts campaigns accesslog; do cmp -s a.$db.ldif r.$db.ldif || exit 1; done'
+check "... the directory, the accounts and the campaigns byte for byte, in slapcat's own order" \
+  eval 'for db in data accounts campaigns; do cmp -s a.$db.ldif r.$db.ldif || exit 1; done'
 R_URI=$(ldapi_uri "$R")
 run_cmd env ENLACE_URI="$R_URI" enlace show "$id"
 check "the restored directory answers for the registered liaison" has out "Directora"
