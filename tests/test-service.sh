@@ -95,6 +95,9 @@ check "... and on the port the options file gave" has out "^namingContexts: o=en
 check "the process ExecStart started is slapd itself (the pid systemd holds)" \
   test "$(readlink -f "/proc/$pid/exe")" = "$(readlink -f "$ENLACE_SLAPD")"
 check "... and the pid in its pidfile" test "$(cat "$state/slapd.pid")" = "$pid"
+check "slapd does not hold enlace-local's lock (it is close-on-exec)" \
+  eval '! ls -l "/proc/$pid/fd" | grep -qF "$state/lock"'
+check "... which is free again" flock -n "$state/lock" true
 run_cmd enlace-local status --dir "$state"
 expect_rc 0 "enlace-local status sees the service's slapd"
 
