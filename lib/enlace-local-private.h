@@ -1,6 +1,7 @@
 /* enlace-local-private.h — what enlace-local.c shares with the modules that
- * write its cn=config (enlace-local-config.c) and bring an existing
- * instance up to date (enlace-local-reconcile.c). Not installed. */
+ * write its cn=config (enlace-local-config.c), bring an existing instance
+ * up to date (enlace-local-reconcile.c) and back it up and restore it
+ * (enlace-local-backup.c). Not installed. */
 #pragma once
 
 #include <glib.h>
@@ -78,8 +79,26 @@ gboolean enlace_local_prime (const char *slapd_d, const char *base, const char *
                             const char *scratch, GError **error);
 gboolean enlace_local_add_history_root (const char *slapd_d, const char *scratch,
                                         GError **error);
+gboolean enlace_local_dump (const char *slapd_d, const char *suffix, const char *subtree,
+                            const char *const *except, const char *out, GError **error);
 gboolean enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
                                  GError **error);
 gboolean enlace_local_finish_swap (EnlaceLocal *local, GError **error);
+
+/* What a rebuild loaded into one database. */
+typedef struct {
+  guint entries;  /* read from the dump or the backup */
+  guint seeded;   /* added from seeds/base.ldif */
+  guint scrubbed; /* password values taken out of the history */
+} EnlaceLocalLoadStats;
+
+gboolean enlace_local_rebuild_from_backup (EnlaceLocal *local, const char *schema_ldif,
+                                           const char *from_backup, EnlaceLocalLoadStats *stats,
+                                           GError **error);
+char *enlace_local_backup_file (const char *backup_dir, EnlaceLocalDb db);
+
+char *enlace_local_read_schema (GError **error);
+gboolean enlace_local_lock (EnlaceLocal *local, GError **error);
+void enlace_local_unlock (EnlaceLocal *local);
 
 G_END_DECLS

@@ -12,7 +12,10 @@
  * succeeded does DIR/rebuild/READY appear; then the new directories
  * replace the old ones one by one. A crash before READY leaves the old
  * instance as it was (the half build is thrown away); a crash after it is
- * finished by the next start (enlace_local_finish_swap). */
+ * finished by the next start (enlace_local_finish_swap).
+ *
+ * enlace_local_restore() uses the same rebuild and swap, with a backup's
+ * LDIF files (enlace-local-backup.c) in place of the instance's dumps. */
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
@@ -119,11 +122,17 @@ enlace_local_slapadd_config (const char *slapd_d, const char *ldif_path, GError 
          && enlace_local_run_tool (_("slapadd of the configuration"), argv, error);
 }
 
-/* slapcat of the entries of @subtree (and not of @except) from the
- * database holding @suffix, unwrapped. */
-static gboolean
-dump (const char *slapd_d, const char *suffix, const char *subtree, const char *const *except,
-      const char *out, GError **error)
+/**
+ * enlace_local_dump:
+ * @except: (nullable): subtrees to leave out
+ *
+ * slapcat of the entries of @subtree (and not of @except) from the
+ * database holding @suffix alone, unwrapped, into the file @out. Safe while
+ * slapd runs (back-mdb reads in a transaction of its own).
+ */
+gboolean
+enlace_local_dump (const char *slapd_d, const char *suffix, const char *subtree,
+                   const char *const *except, const char *out, GError **error)
 {
   g_autoptr(GString) filter = g_string_new ("(&");
   g_autofree char *in = enlace_filter_printf ("(entryDN:dnSubtreeMatch:=%s)", subtree);
@@ -345,11 +354,12 @@ is_empty_file (const char *path)
   return g_stat (path, &st) != 0 || st.st_size == 0;
 }
 
-/* Dumps the instance's databases, moves them where this release keeps
- * them and loads them under the new configuration in @work/db. */
+/* Dumps the instance's databases (or takes them from the backup in
+ * @from_backup), moves them where this release keeps them and loads them
+ * under the new configuration in @work/db. */
 static gboolean
-rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString *report,
-         GError **error)
+rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, const char *from_backup,
+         EnlaceLocalLoadStats *stats_by_db, GError **error)
 {
   const char *dir = enlace_local_get_dir (local);
   const char *base = enlace_local_get_base (local);
@@ -387,10 +397,13 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
   for (EnlaceLocalDb db = ENLACE_LOCAL_DB_HISTORY; db <= ENLACE_LOCAL_DB_DIRECTORY; db++)
     {
       g_autofree char *suffix = enlace_local_suffix (db, base);
-      g_autofree char *raw = g_strdup_printf ("%s/%s.dump", work, enlace_local_db_dirs[db]);
+      g_autofree char *raw = from_backup != NULL
+                                 ? enlace_local_backup_file (from_backup, db)
+                                 : g_strdup_printf ("%s/%s.dump", work, enlace_local_db_dirs[db]);
       g_autofree char *ldif = g_strdup_printf ("%s/%s.ldif", work, enlace_local_db_dirs[db]);
-      if (!dump (old_config, suffix, suffix,
-                    db == ENLACE_LOCAL_DB_DIRECTORY ? glued : NULL, raw, error))
+      if (from_backup == NULL
+          && !enlace_local_dump (old_config, suffix, suffix,
+                                 db == ENLACE_LOCAL_DB_DIRECTORY ? glued : NULL, raw, error))
         return FALSE;
 
       CopyStats stats = { 0 };
@@ -405,15 +418,11 @@ rebuild (EnlaceLocal *local, const char *work, const char *schema_ldif, GString 
                     && (dns == NULL || append_account_seeds (out, base, dns, &seeded, error));
       if (!close_out (out, ldif, ok ? error : NULL) || !ok)
         return FALSE;
-      g_unlink (raw);
+      if (from_backup == NULL)
+        g_unlink (raw);
       if (!is_empty_file (ldif) && !load (staged_config, suffix, ldif, error))
         return FALSE;
-      g_string_append_printf (report, _("  %s: %u entries kept"), suffix, stats.entries);
-      if (seeded > 0)
-        g_string_append_printf (report, _(", %u added from seeds/base.ldif"), seeded);
-      if (stats.scrubbed > 0)
-        g_string_append_printf (report, _(", %u passwords taken out"), stats.scrubbed);
-      g_string_append_c (report, '\n');
+      stats_by_db[db] = (EnlaceLocalLoadStats) { stats.entries, seeded, stats.scrubbed };
       g_unlink (ldif);
     }
   return TRUE;
@@ -471,25 +480,16 @@ enlace_local_finish_swap (EnlaceLocal *local, GError **error)
   return enlace_local_remove_tree (work, error);
 }
 
-/**
- * enlace_local_reconcile:
- * @report: (out) (transfer full): what changed, or %NULL when the
- *   instance already had this release's configuration
- *
- * Makes the stopped instance's cn=config what this release ships, keeping
- * every entry of every database (see the comment at the top).
- */
-gboolean
-enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
-                        GError **error)
+/* Makes DIR/rebuild afresh, with this release's cn=config for the
+ * instance's own paths in DIR/rebuild/slapd.d (and its LDIF beside it):
+ * what a completed rebuild puts in place of DIR/slapd.d. */
+static gboolean
+begin_rebuild (EnlaceLocal *local, const char *schema_ldif, GError **error)
 {
   const char *dir = enlace_local_get_dir (local);
   g_autofree char *work = g_build_filename (dir, "rebuild", NULL);
   g_autofree char *new_config = g_build_filename (work, "slapd.d", NULL);
   g_autofree char *config_ldif = g_build_filename (work, "config.ldif", NULL);
-  g_autofree char *live_config = g_build_filename (dir, "slapd.d", NULL);
-  g_autofree char *scratch = g_build_filename (work, "scratch.ldif", NULL);
-  *report = NULL;
 
   if (!enlace_local_remove_tree (work, error) || !enlace_local_make_dir (work, error))
     return FALSE;
@@ -512,10 +512,67 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
       enlace_local_remove_tree (work, NULL);
       return FALSE;
     }
+  if (!enlace_local_slapadd_config (new_config, config_ldif, error))
+    {
+      enlace_local_remove_tree (work, NULL);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Loads every database aside in DIR/rebuild (see rebuild()), marks the
+ * rebuild complete (READY) and swaps it in. Before READY, a failure or a
+ * crash leaves the instance as it was. */
+static gboolean
+rebuild_and_swap (EnlaceLocal *local, const char *schema_ldif, const char *from_backup,
+                  EnlaceLocalLoadStats *stats, GError **error)
+{
+  const char *dir = enlace_local_get_dir (local);
+  g_autofree char *work = g_build_filename (dir, "rebuild", NULL);
+  g_autofree char *ready = g_build_filename (work, "READY", NULL);
+  g_autofree char *staged = g_build_filename (work, "staged.d", NULL);
+  g_autoptr(GError) ready_error = NULL;
+  if (!rebuild (local, work, schema_ldif, from_backup, stats, error)
+      || !enlace_local_remove_tree (staged, error))
+    {
+      enlace_local_remove_tree (work, NULL);
+      return FALSE;
+    }
+  if (!g_file_set_contents_full (ready, "", 0,
+                                 G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                 0600, &ready_error))
+    {
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", ready_error->message);
+      enlace_local_remove_tree (work, NULL);
+      return FALSE;
+    }
+  return enlace_local_finish_swap (local, error);
+}
+
+/**
+ * enlace_local_reconcile:
+ * @report: (out) (transfer full): what changed, or %NULL when the
+ *   instance already had this release's configuration
+ *
+ * Makes the stopped instance's cn=config what this release ships, keeping
+ * every entry of every database (see the comment at the top).
+ */
+gboolean
+enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **report,
+                        GError **error)
+{
+  const char *dir = enlace_local_get_dir (local);
+  g_autofree char *work = g_build_filename (dir, "rebuild", NULL);
+  g_autofree char *new_config = g_build_filename (work, "slapd.d", NULL);
+  g_autofree char *live_config = g_build_filename (dir, "slapd.d", NULL);
+  g_autofree char *scratch = g_build_filename (work, "scratch.ldif", NULL);
+  *report = NULL;
+
+  if (!begin_rebuild (local, schema_ldif, error))
+    return FALSE;
   g_autofree char *wanted = NULL;
   g_autofree char *have = NULL;
-  if (!enlace_local_slapadd_config (new_config, config_ldif, error)
-      || (wanted = config_text (new_config, scratch, KEEP_ALL, error)) == NULL
+  if ((wanted = config_text (new_config, scratch, KEEP_ALL, error)) == NULL
       || (have = config_text (live_config, scratch, KEEP_ALL, error)) == NULL)
     {
       enlace_local_remove_tree (work, NULL);
@@ -524,7 +581,6 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
   if (g_str_equal (wanted, have))
     return enlace_local_remove_tree (work, error);
 
-  g_autofree char *ready = g_build_filename (work, "READY", NULL);
   g_autofree char *wanted_shape = config_text (new_config, scratch, DROP_SERVER, error);
   g_autofree char *have_shape = wanted_shape ? config_text (live_config, scratch, DROP_SERVER,
                                                             error) : NULL;
@@ -537,28 +593,62 @@ enlace_local_reconcile (EnlaceLocal *local, const char *schema_ldif, char **repo
     {
       /* Only the server settings differ: the new configuration (which
        * points at the live databases) takes the old one's place. */
+      g_autofree char *ready = g_build_filename (work, "READY", NULL);
+      g_autoptr(GError) ready_error = NULL;
       g_unlink (scratch);
-      if (!g_file_set_contents (ready, "", 0, NULL) || !enlace_local_finish_swap (local, error))
+      if (!g_file_set_contents_full (ready, "", 0,
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                     0600, &ready_error))
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, "%s", ready_error->message);
+          enlace_local_remove_tree (work, NULL);
+          return FALSE;
+        }
+      if (!enlace_local_finish_swap (local, error))
         return FALSE;
       *report = g_strdup_printf (_("enlace-local: applied the new listen, TLS or replica "
                                    "settings of %s\n"), dir);
       return TRUE;
     }
 
+  EnlaceLocalLoadStats stats[ENLACE_LOCAL_N_DBS + 1] = { { 0 } };
+  if (!rebuild_and_swap (local, schema_ldif, NULL, stats, error))
+    return FALSE;
   g_autoptr(GString) what = g_string_new (NULL);
   g_string_append_printf (what, _("enlace-local: brought the configuration of %s up to this "
                                   "release's (schema, access rules, limits, modules, overlays, "
                                   "indexes); every database was reloaded:\n"), dir);
-  g_autofree char *staged = g_build_filename (work, "staged.d", NULL);
-  if (!rebuild (local, work, schema_ldif, what, error)
-      || !enlace_local_remove_tree (staged, error)
-      || !g_file_set_contents (ready, "", 0, NULL))
+  for (EnlaceLocalDb db = ENLACE_LOCAL_DB_HISTORY; db <= ENLACE_LOCAL_DB_DIRECTORY; db++)
     {
-      enlace_local_remove_tree (work, NULL);
-      return FALSE;
+      g_autofree char *suffix = enlace_local_suffix (db, enlace_local_get_base (local));
+      g_string_append_printf (what, _("  %s: %u entries kept"), suffix, stats[db].entries);
+      if (stats[db].seeded > 0)
+        g_string_append_printf (what, _(", %u added from seeds/base.ldif"), stats[db].seeded);
+      if (stats[db].scrubbed > 0)
+        g_string_append_printf (what, _(", %u passwords taken out"), stats[db].scrubbed);
+      g_string_append_c (what, '\n');
     }
-  if (!enlace_local_finish_swap (local, error))
-    return FALSE;
   *report = g_string_free (g_steal_pointer (&what), FALSE);
   return TRUE;
+}
+
+/**
+ * enlace_local_rebuild_from_backup:
+ * @from_backup: a backup's directory, its files checked already
+ * @stats: (out caller-allocates): what each database received, by
+ *   #EnlaceLocalDb
+ *
+ * Loads the stopped instance's databases from the LDIF files of a backup
+ * into databases built aside, under this release's configuration, and
+ * swaps them in with the same journal as a reconcile: a failure or a
+ * crash before they are complete leaves the instance as it was, and a
+ * crash during the swap is finished by the next start.
+ */
+gboolean
+enlace_local_rebuild_from_backup (EnlaceLocal *local, const char *schema_ldif,
+                                  const char *from_backup, EnlaceLocalLoadStats *stats,
+                                  GError **error)
+{
+  return begin_rebuild (local, schema_ldif, error)
+         && rebuild_and_swap (local, schema_ldif, from_backup, stats, error);
 }

@@ -11,6 +11,8 @@
  *   DIR/campaigns/          the re-confirmation campaigns
  *   DIR/accesslog/          change history (slapo-accesslog)
  *   DIR/ldapi               the socket; DIR/slapd.pid, DIR/slapd.log
+ *   DIR/lock                taken (flock) while a command sets the
+ *                           instance up, rebuilds, starts or restores it
  *
  * The owner talks to it over ldapi:// with SASL EXTERNAL: their
  * uid/gid peer credentials are the rootdn, so no password exists to leak. */
@@ -22,6 +24,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -55,6 +58,7 @@ struct _EnlaceLocal {
   gboolean server_changed;      /* set since it was read */
   char *notice; /* what the last start changed, for the user */
   gboolean prepared;
+  int lock_fd; /* DIR/lock, while held; else -1 */
 };
 
 static char *
@@ -136,6 +140,7 @@ enlace_local_new (const char *dir, GError **error)
   local->uri = g_strconcat ("ldapi://", escaped, NULL);
   local->socket_path = g_steal_pointer (&socket_path);
   local->base = g_strdup (ENLACE_LOCAL_DEFAULT_BASE);
+  local->lock_fd = -1;
   load_instance_file (local);
   return local;
 }
@@ -145,6 +150,7 @@ enlace_local_free (EnlaceLocal *local)
 {
   if (local == NULL)
     return;
+  enlace_local_unlock (local);
   g_free (local->dir);
   g_free (local->socket_path);
   g_free (local->uri);
@@ -436,8 +442,68 @@ check_private (EnlaceLocal *local, GError **error)
   return TRUE;
 }
 
-static char *
-read_schema (GError **error)
+/**
+ * enlace_local_lock:
+ *
+ * Takes DIR/lock (an flock, released by enlace_local_unlock(),
+ * enlace_local_free() or the end of the process, also a crash) unless
+ * @local holds it already. Whatever sets the instance up, rebuilds it,
+ * restores it, backs up a stopped one, or starts it (until slapd answers)
+ * holds it, so none of those can interleave with another: a start cannot
+ * run slapd on databases a restore is swapping in. Creates DIR (0700) when
+ * it is missing. Fails with %ENLACE_ERROR_CONFLICT while another process
+ * holds it.
+ */
+gboolean
+enlace_local_lock (EnlaceLocal *local, GError **error)
+{
+  if (local->lock_fd >= 0)
+    return TRUE;
+  if (!check_private (local, error) || !enlace_local_make_dir (local->dir, error))
+    return FALSE;
+  g_autofree char *path = path_in (local, "lock");
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd < 0)
+    {
+      int errsv = errno;
+      g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot open %s: %s"), path,
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  if (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      int errsv = errno;
+      close (fd);
+      if (errsv == EWOULDBLOCK)
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_CONFLICT,
+                     _("another enlace-local command is setting up, starting, restoring or "
+                       "backing up the instance in %s; try again when it is done"),
+                     local->dir);
+      else
+        g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED, _("cannot lock %s: %s"), path,
+                     g_strerror (errsv));
+      return FALSE;
+    }
+  local->lock_fd = fd;
+  return TRUE;
+}
+
+/**
+ * enlace_local_unlock:
+ *
+ * Releases DIR/lock, if @local holds it.
+ */
+void
+enlace_local_unlock (EnlaceLocal *local)
+{
+  if (local->lock_fd < 0)
+    return;
+  close (local->lock_fd);
+  local->lock_fd = -1;
+}
+
+char *
+enlace_local_read_schema (GError **error)
 {
   g_autofree char *schema_path = enlace_data_find ("schema/enlace.ldif", error);
   if (schema_path == NULL)
@@ -467,7 +533,20 @@ read_schema (GError **error)
 gboolean
 enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
 {
-  if (!check_private (local, error) || !enlace_local_finish_swap (local, error))
+  if (!check_private (local, error))
+    return FALSE;
+  if (base != NULL && !enlace_local_is_set_up (local))
+    {
+      LDAPDN dn = NULL;
+      if (ldap_str2dn (base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || dn == NULL)
+        {
+          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
+                       _("base '%s' is not a valid DN (RFC 4514)"), base);
+          return FALSE;
+        }
+      ldap_dnfree (dn);
+    }
+  if (!enlace_local_lock (local, error) || !enlace_local_finish_swap (local, error))
     return FALSE;
   if (enlace_local_is_set_up (local))
     {
@@ -485,19 +564,11 @@ enlace_local_set_up (EnlaceLocal *local, const char *base, GError **error)
     return FALSE;
   if (base != NULL)
     {
-      LDAPDN dn = NULL;
-      if (ldap_str2dn (base, &dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS || dn == NULL)
-        {
-          g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_INVALID,
-                       _("base '%s' is not a valid DN (RFC 4514)"), base);
-          return FALSE;
-        }
-      ldap_dnfree (dn);
       g_free (local->base);
       local->base = g_strdup (base);
     }
 
-  g_autofree char *schema_ldif = read_schema (error);
+  g_autofree char *schema_ldif = enlace_local_read_schema (error);
   if (schema_ldif == NULL)
     return FALSE;
 
@@ -582,7 +653,7 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
     local->port = (guint) port;
   if (!enlace_local_set_up (local, NULL, error))
     return FALSE;
-  g_autofree char *schema_ldif = read_schema (error);
+  g_autofree char *schema_ldif = enlace_local_read_schema (error);
   g_clear_pointer (&local->notice, g_free);
   if (schema_ldif == NULL || !enlace_local_reconcile (local, schema_ldif, &local->notice, error))
     return FALSE;
@@ -724,6 +795,7 @@ check_replica_at_start (EnlaceLocal *local, EnlaceDirectory *dir)
   g_free (local->notice);
   local->notice = notice;
 }
+static gboolean spawn_and_wait (EnlaceLocal *local, int port, GError **error);
 
 static void
 detach_child (gpointer user_data)
@@ -760,6 +832,16 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
         *already_running = TRUE;
       return TRUE;
     }
+  /* Held until slapd answers (its pidfile written by then): a restore or
+   * another start meanwhile finds either the lock taken or slapd running. */
+  gboolean ok = enlace_local_lock (local, error) && spawn_and_wait (local, port, error);
+  enlace_local_unlock (local);
+  return ok;
+}
+
+static gboolean
+spawn_and_wait (EnlaceLocal *local, int port, GError **error)
+{
   if (!prepare_start (local, port, error))
     return FALSE;
 
@@ -826,7 +908,9 @@ enlace_local_start (EnlaceLocal *local, int port, gboolean *already_running, GEr
  *
  * Sets the instance up if needed and replaces the calling process with
  * slapd in the foreground (-d 0), so a supervisor or a test harness holds
- * slapd's own pid. Returns only on failure.
+ * slapd's own pid. DIR/lock, taken to prepare the instance, ends at the
+ * exec (close-on-exec): from then on slapd's pidfile guards the instance.
+ * Returns only on failure.
  */
 gboolean
 enlace_local_exec (EnlaceLocal *local, int port, GError **error)

@@ -45,5 +45,9 @@ char *enlace_local_env (EnlaceLocal *local);
 const char *enlace_local_get_notice (EnlaceLocal *local);
 gboolean enlace_local_check_history (EnlaceLocal *local, gboolean repair,
                                      EnlaceHistoryReport **report, GError **error);
+gboolean enlace_local_backup (EnlaceLocal *local, const char *dest, char **report,
+                              GError **error);
+gboolean enlace_local_restore (EnlaceLocal *local, const char *source, char **report,
+                               GError **error);
 
 G_END_DECLS

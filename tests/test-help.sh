@@ -58,6 +58,12 @@ check "completion offers a group's commands" test "$(complete_words enlace accou
 check "completion offers a group command's options" test "$(complete_words enlace account add --ki)" = "--kind"
 check "completion offers enlace-local's options" test "$(complete_words enlace-local start --fo)" = "--foreground"
 check "completion offers the formats" test "$(complete_words enlace find --format vc)" = "vcard"
+check "completion offers enlace-local backup" test "$(complete_words enlace-local back)" = "backup"
+mkdir -p backups-2026 backups-file-parent && touch backups-file
+check "completion offers directories, not files, for a backup" \
+  test "$(complete_words enlace-local backup backups- | tr ' ' '\n' | sort | tr '\n' ' ')" = "backups-2026 backups-file-parent "
+check "... and for a restore" test "$(complete_words enlace-local restore --dir d backups-2)" = "backups-2026"
+check "... and still the options" test "$(complete_words enlace-local restore --d)" = "--dir"
 
 for page in enlace enlace-local; do
   LC_ALL=C.UTF-8 MANWIDTH=80 run_cmd man --warnings -E UTF-8 -l "$top_srcdir/docs/$page.1"

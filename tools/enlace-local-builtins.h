@@ -9,3 +9,5 @@ ENLACE_BUILTIN_PROTO (local_status);
 ENLACE_BUILTIN_PROTO (local_env);
 ENLACE_BUILTIN_PROTO (local_check);
 ENLACE_BUILTIN_PROTO (local_test_ca);
+ENLACE_BUILTIN_PROTO (local_backup);
+ENLACE_BUILTIN_PROTO (local_restore);

@@ -4,6 +4,7 @@
 #include "enlace-local-builtins.h"
 
 #define LOCAL (ENLACE_COMMAND_NO_DIRECTORY | ENLACE_COMMAND_LOCAL)
+#define LOCAL_ARGS (LOCAL | ENLACE_COMMAND_ARGUMENTS)
 
 static const EnlaceCommand commands[] = {
   { "start", LOCAL, enlace_builtin_local_start,
@@ -18,6 +19,10 @@ static const EnlaceCommand commands[] = {
   { "test-ca", ENLACE_COMMAND_NO_DIRECTORY | ENLACE_COMMAND_ARGUMENTS,
     enlace_builtin_local_test_ca,
     N_("Make a private CA and a server certificate, for trials and tests") },
+  { "backup", LOCAL_ARGS, enlace_builtin_local_backup,
+    N_("Write a backup of every database (LDIF) into a new directory") },
+  { "restore", LOCAL_ARGS, enlace_builtin_local_restore,
+    N_("Replace every database of the stopped server with a backup's") },
   { NULL }
 };
 
