@@ -242,8 +242,14 @@ enlace_config_resolve (EnlaceConfig *config, const char *config_file, GError **e
 
   if (!load_keyfile (config, config_file, error))
     return FALSE;
+  /* An account is the file's server's: with the server named on the
+   * command line or in the environment (enlace-local env, say, for the
+   * owner's socket), the file's account does not follow it there. */
+  gboolean uri_given = config->values[ENLACE_SETTING_URI] != NULL;
   for (int i = 0; i < ENLACE_N_SETTINGS; i++)
     {
+      if (uri_given && (i == ENLACE_SETTING_BIND_DN || i == ENLACE_SETTING_PASSWORD_FILE))
+        continue;
       g_autofree char *value = g_key_file_get_string (config->keyfile, "directory",
                                                       settings[i].key, NULL);
       enlace_config_set (config, i, value, ENLACE_CONFIG_SOURCE_FILE);

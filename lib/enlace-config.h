@@ -4,7 +4,9 @@
  * environment (ENLACE_URI, ENLACE_BASE, ENLACE_BIND_DN,
  * ENLACE_PASSWORD_FILE, ENLACE_CAFILE), the [directory] group of the config file
  * ($XDG_CONFIG_HOME/enlace/enlace.conf, or --config FILE), and finally the
- * local instance that `enlace-local start` runs in its default directory. */
+ * local instance that `enlace-local start` runs in its default directory.
+ * The file's bind-dn and password-file apply only to the file's uri: with
+ * the URI given as a flag or in the environment, they are not read. */
 #pragma once
 
 #include <glib.h>

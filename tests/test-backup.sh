@@ -252,13 +252,13 @@ check "... and not in data.ldif too" lacks "$TEST_DIR/backups/v2/data.ldif" "^dn
 run_cmd enlace-local restore --dir "$TEST_DIR/v3" "$TEST_DIR/backups/v2"
 expect_rc 0 "it restores into this release's layout"
 check "... saying the passwords left the history" has out "^  cn=accesslog: [0-9]+ entries, 5 passwords taken out$"
-check "... and the accounts' new seeds were added" has out "^  ou=accounts,o=enlace: 17 entries, 2 added from seeds/base.ldif$"
+check "... and the accounts' new seeds were added" has out "^  ou=accounts,o=enlace: 17 entries, 3 added from seeds/base.ldif$"
 start_bg "$TEST_DIR/v3"
 expect_rc 0 "the restored instance starts"
 check "... without reconfiguring anything" lacks err "brought the configuration"
 run_cmd enlace-local check --dir "$TEST_DIR/v3"
 expect_rc 0 "... and its history agrees with its data"
-expected=$(($(count_dn <v2-directory.ldif) + $(count_dn <v2-campaigns.ldif) + 2))
+expected=$(($(count_dn <v2-directory.ldif) + $(count_dn <v2-campaigns.ldif) + 3))
 n=$(ldapsearch -H "$(ldapi_uri "$TEST_DIR/v3")" -Y EXTERNAL -Q -LLL -b o=enlace "(objectClass=*)" 1.1 | count_dn)
 check "it holds every entry, once ($n of $expected)" test "$n" -eq "$expected"
 enlace-local stop --dir "$TEST_DIR/v3" >/dev/null

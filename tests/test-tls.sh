@@ -98,6 +98,12 @@ expect_rc 0 "--cafile works as ENLACE_CAFILE does"
 printf '[directory]\nuri = ldaps://127.0.0.2:%s\ncafile = %s\n' "$P1" "$CA/ca.pem" >enlace.conf
 run_cmd enlace find --country GT --config enlace.conf
 expect_rc 0 "and so does cafile= in [directory]"
+printf '[directory]\nuri = ldaps://127.0.0.2:%s\ncafile = %s\nbind-dn = %s\npassword-file = %s\n' \
+  "$P1" "$CA/ca.pem" "$staff" "$TEST_DIR/pw" >account.conf
+(unset ENLACE_BIND_DN ENLACE_PASSWORD_FILE; run_cmd enlace status --config account.conf)
+check "the file's account binds to the file's server" has out "^bound as: +dn:$staff$"
+(unset ENLACE_BIND_DN ENLACE_PASSWORD_FILE; ENLACE_URI=$OWNER_URI run_cmd enlace status --config account.conf)
+check "but does not follow a URI from the environment (the owner's socket)" has out "^bound as: +dn:gidNumber="
 
 for u in "ldaps://127.0.0.2:$P1" "ldap://127.0.0.2:$P2"; do
   ENLACE_URI=$u run_cmd enlace find --country GT
