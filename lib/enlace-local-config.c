@@ -455,6 +455,10 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
                          "olcDbNoSync: TRUE\n"
                          "olcDbCheckpoint: 0 1\n"
                          "olcDbIndex: reqDN eq\n"
+                         /* syncrepl: a replica looks each entry it is sent
+                          * up by entryUUID, a provider's refresh by
+                          * entryCSN; unindexed, every entry is a scan. */
+                         "olcDbIndex: entryUUID,entryCSN eq\n"
                          "olcDbIndex: reqStart eq\n");
   append_replication (ldif, ENLACE_LOCAL_DB_HISTORY, spec);
 
@@ -473,6 +477,7 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
                          "olcDbCheckpoint: 0 1\n"
                          "olcDbIndex: objectClass eq\n"
                          "olcDbIndex: cn,c eq\n"
+                         "olcDbIndex: entryUUID,entryCSN eq\n"
                          "olcDbIndex: enlaceCampaignState,enlaceTokenHash eq\n");
   append_replication (ldif, ENLACE_LOCAL_DB_CAMPAIGNS, spec);
 
@@ -488,7 +493,8 @@ enlace_local_config_ldif (const EnlaceLocalConfigSpec *spec)
   g_string_append (ldif, "olcAddContentAcl: TRUE\n"
                          "olcDbMaxSize: " LOG_MAX_SIZE "\n"
                          "olcDbIndex: objectClass eq\n"
-                         "olcDbIndex: cn eq\n");
+                         "olcDbIndex: cn eq\n"
+                         "olcDbIndex: entryUUID,entryCSN eq\n");
   append_replication (ldif, ENLACE_LOCAL_DB_ACCOUNTS, spec);
   /* After syncprov on a provider. */
   int ppolicy = is_replica (spec) ? 0 : 1;

@@ -21,7 +21,10 @@
 #include <glib/gi18n-lib.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 #include <ldap.h>
@@ -78,6 +81,17 @@ enlace_local_slapd (void)
   return env && *env ? env : ENLACE_SLAPD;
 }
 
+/* A slapadd or slapcat dies with the enlace-local that runs it: one left
+ * writing a rebuild that the next start clears would race it. */
+static void
+die_with_parent (gpointer user_data)
+{
+  pid_t parent = GPOINTER_TO_INT (user_data);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+  if (getppid () != parent)
+    _exit (127); /* the parent died before prctl() */
+}
+
 /**
  * enlace_local_run_tool:
  * @what: what the tool does, for the error
@@ -91,8 +105,8 @@ enlace_local_run_tool (const char *what, const char *const *argv, GError **error
   g_autofree char *err_out = NULL;
   int status = 0;
   g_autoptr(GError) spawn_error = NULL;
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL,
-                     &err_out, &status, &spawn_error))
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, die_with_parent,
+                     GINT_TO_POINTER (getpid ()), NULL, &err_out, &status, &spawn_error))
     {
       g_set_error (error, ENLACE_ERROR, ENLACE_ERROR_FAILED,
                    _("cannot run %s: %s (is the slapd package installed?)"), argv[0],
