@@ -54,9 +54,10 @@ peak_kib () {
   /usr/bin/time -f %M -o "$work/peak" "$@" >/dev/null
   cat "$work/peak"
 }
-# free_port: a TCP port on 127.0.0.1 nobody listens on now.
+# free_port [ADDRESS]: a TCP port nobody listens on now, on 127.0.0.1 or
+# ADDRESS (another loopback address: 127.0.0.2 stands for a remote host).
 free_port () {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  /usr/bin/python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "${1:-127.0.0.1}"
 }
 # new_password FILE: a random password, no newline (ldapwhoami -y sends the
 # file's bytes as they are), readable by its owner only.
