@@ -244,11 +244,13 @@ enlace_config_resolve (EnlaceConfig *config, const char *config_file, GError **e
     return FALSE;
   /* An account is the file's server's: with the server named on the
    * command line or in the environment (enlace-local env, say, for the
-   * owner's socket), the file's account does not follow it there. */
-  gboolean uri_given = config->values[ENLACE_SETTING_URI] != NULL;
+   * owner's socket) and no account with it, the file's account does not
+   * follow it there. */
+  gboolean foreign = config->values[ENLACE_SETTING_URI] != NULL
+                     && config->values[ENLACE_SETTING_BIND_DN] == NULL;
   for (int i = 0; i < ENLACE_N_SETTINGS; i++)
     {
-      if (uri_given && (i == ENLACE_SETTING_BIND_DN || i == ENLACE_SETTING_PASSWORD_FILE))
+      if (foreign && (i == ENLACE_SETTING_BIND_DN || i == ENLACE_SETTING_PASSWORD_FILE))
         continue;
       g_autofree char *value = g_key_file_get_string (config->keyfile, "directory",
                                                       settings[i].key, NULL);

@@ -6,7 +6,8 @@
  * ($XDG_CONFIG_HOME/enlace/enlace.conf, or --config FILE), and finally the
  * local instance that `enlace-local start` runs in its default directory.
  * The file's bind-dn and password-file apply only to the file's uri: with
- * the URI given as a flag or in the environment, they are not read. */
+ * the URI given as a flag or in the environment, and no bind DN with it,
+ * they are not read. */
 #pragma once
 
 #include <glib.h>

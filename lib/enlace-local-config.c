@@ -375,6 +375,11 @@ append_replication (GString *ldif, EnlaceLocalDb db, const EnlaceLocalConfigSpec
        * again. (The history and campaigns are flushed so everywhere.) */
       if (db == ENLACE_LOCAL_DB_DIRECTORY || db == ENLACE_LOCAL_DB_ACCOUNTS)
         g_string_append (ldif, "olcDbNoSync: TRUE\nolcDbCheckpoint: 0 1\n");
+      /* And written in place in the map, not copied out page by page at
+       * every commit (syncrepl commits each entry alone): a 20,000-entry
+       * refresh took 85 s without, 8 s with. A stray write could harm
+       * only a copy the provider can give again. */
+      g_string_append (ldif, "olcDbEnvFlags: writemap\n");
       append_attr (ldif, "olcUpdateRef", spec->server->provider);
       g_string_append_c (ldif, '\n');
       return;

@@ -136,6 +136,33 @@ test_config_flag_beats_env_beats_file (ConfigFixture *f, gconstpointer data)
   g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_PASSWORD_FILE), ==, "/file");
 }
 
+/* The file's account is the file's server's: it does not follow a URI
+ * from the environment that comes without an account (enlace-local env). */
+static void
+test_config_file_account_stays_with_file_uri (ConfigFixture *f, gconstpointer data)
+{
+  g_autofree char *file = write_file (f->tmp, "b.conf",
+                                      "[directory]\nuri=ldaps://file.example/\n"
+                                      "bind-dn=cn=file\npassword-file=/file\ncafile=/ca.pem\n");
+  g_setenv ("ENLACE_URI", "ldapi://%2Ftmp%2Fx%2Fldapi", TRUE);
+  g_unsetenv ("ENLACE_BIND_DN");
+  g_unsetenv ("ENLACE_PASSWORD_FILE");
+  g_autoptr(EnlaceConfig) config = enlace_config_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (enlace_config_resolve (config, file, &error));
+  g_assert_no_error (error);
+  g_assert_null (enlace_config_get (config, ENLACE_SETTING_BIND_DN));
+  g_assert_null (enlace_config_get (config, ENLACE_SETTING_PASSWORD_FILE));
+  g_assert_cmpstr (enlace_config_get (config, ENLACE_SETTING_CAFILE), ==, "/ca.pem");
+
+  g_autoptr(EnlaceConfig) same = enlace_config_new ();
+  g_unsetenv ("ENLACE_URI");
+  g_assert_true (enlace_config_resolve (same, file, &error));
+  g_assert_cmpstr (enlace_config_get (same, ENLACE_SETTING_BIND_DN), ==, "cn=file");
+  g_assert_cmpstr (enlace_config_get (same, ENLACE_SETTING_PASSWORD_FILE), ==, "/file");
+}
+
 static void
 test_config_default_file_and_base (ConfigFixture *f, gconstpointer data)
 {
@@ -673,6 +700,8 @@ main (int argc, char **argv)
   g_test_add_func ("/error/exit-codes", test_exit_codes);
   g_test_add ("/config/flag-beats-env-beats-file", ConfigFixture, NULL, config_setup,
               test_config_flag_beats_env_beats_file, config_teardown);
+  g_test_add ("/config/file-account-stays-with-file-uri", ConfigFixture, NULL, config_setup,
+              test_config_file_account_stays_with_file_uri, config_teardown);
   g_test_add ("/config/default-file-and-base", ConfigFixture, NULL, config_setup,
               test_config_default_file_and_base, config_teardown);
   g_test_add ("/config/nothing-is-unreachable", ConfigFixture, NULL, config_setup,
