@@ -647,7 +647,11 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
                    _("port %d is out of range (1-65535, or 0 for none)"), port);
       return FALSE;
     }
-  if (!enlace_local_server_check (&local->server, error))
+  /* Every refusal before anything is written: the settings, the
+   * addresses. */
+  if (!enlace_local_server_check (&local->server, error)
+      || !enlace_local_server_check_ports (&local->server, port >= 0 ? (guint) port : local->port,
+                                           error))
     return FALSE;
   if (port >= 0)
     local->port = (guint) port;
@@ -663,8 +667,6 @@ prepare_start (EnlaceLocal *local, int port, GError **error)
         return FALSE;
       load_instance_file (local);
     }
-  if (!enlace_local_server_check_ports (&local->server, local->port, error))
-    return FALSE;
   /* A socket left by a slapd that was killed would make bind() fail. */
   g_unlink (local->socket_path);
   local->prepared = TRUE;
